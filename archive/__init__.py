@@ -1,0 +1,1 @@
+"""Custody and use: object storage, fixity, the audit trail, roles and access."""

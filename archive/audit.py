@@ -1,0 +1,108 @@
+"""The tamper-evident audit trail: append events to a hash chain and verify it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _plain(details: dict | None) -> dict:
+    # Store exactly what is hashed: JSON types only, as the database gives them back.
+    return json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
+
+
+def event_hash(*, sequence: int, occurred_at: dt.datetime, actor_id: int | None, actor_name: str,
+               action: str, object_type: str, object_id: str, object_repr: str, details: dict,
+               prev_hash: str) -> str:
+    """Return the SHA-256 of an event's fields in a canonical JSON form."""
+    payload = {
+        "sequence": sequence,
+        "occurred_at": occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id, "actor_name": actor_name, "action": action,
+        "object_type": object_type, "object_id": object_id, "object_repr": object_repr,
+        "details": details, "prev_hash": prev_hash,
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _actor_name(actor) -> str:
+    if actor is None:
+        return "system"
+    return actor.get_username() if hasattr(actor, "get_username") else str(actor)
+
+
+@transaction.atomic
+def audit_event_record(*, actor, action: str, object_type: str, object_id: str | int = "",
+                       object_repr: str = "", details: dict | None = None) -> AuditEvent:
+    """Append one event; the head row is locked so concurrent appends form one chain."""
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    fields = {
+        "sequence": head.last_sequence + 1,
+        "occurred_at": timezone.now(),
+        "actor_id": actor_id,
+        "actor_name": _actor_name(actor)[:150],
+        "action": action[:64],
+        "object_type": object_type[:100],
+        "object_id": str(object_id)[:64],
+        "object_repr": str(object_repr)[:300],
+        "details": _plain(details),
+        "prev_hash": head.last_hash,
+    }
+    digest = event_hash(**fields)
+    event = AuditEvent.objects.create(hash=digest, **fields)
+    head.last_sequence, head.last_hash = event.sequence, digest
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_sequence: int | None = None
+    broken_id: int | None = None
+    reason: str = ""
+
+
+def audit_chain_verify() -> ChainReport:
+    """Walk the chain in sequence order and return where it first breaks, if anywhere."""
+    previous_hash = GENESIS
+    expected_sequence = 1
+    checked = 0
+    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
+        def broken(reason: str) -> ChainReport:
+            return ChainReport(False, checked, event.sequence, event.pk, reason)
+
+        if event.sequence != expected_sequence:
+            return broken(f"sequence {event.sequence} follows {expected_sequence - 1}: "
+                          f"event(s) {expected_sequence}..{event.sequence - 1} are missing")
+        if event.prev_hash != previous_hash:
+            return broken("its previous-hash does not match the event before it "
+                          "(an event was removed or the order changed)")
+        recomputed = event_hash(
+            sequence=event.sequence, occurred_at=event.occurred_at, actor_id=event.actor_id,
+            actor_name=event.actor_name, action=event.action, object_type=event.object_type,
+            object_id=event.object_id, object_repr=event.object_repr, details=event.details,
+            prev_hash=event.prev_hash)
+        if recomputed != event.hash:
+            return broken("its content does not match its hash (the row was edited)")
+        previous_hash = event.hash
+        expected_sequence += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_sequence, head.last_hash) != (expected_sequence - 1, previous_hash):
+        return ChainReport(False, checked, head.last_sequence, None,
+                           f"the chain ends at {expected_sequence - 1} but its head names "
+                           f"{head.last_sequence}: events at the end were removed")
+    return ChainReport(True, checked)

@@ -1,0 +1,114 @@
+"""The object-store interface: content addressed by its SHA-256.
+
+``put`` hashes the content and stores it under that key, so storing the same
+bytes twice is harmless and gives the same key. Keys are lower-case hex.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import BinaryIO
+
+CHUNK = 1024 * 1024
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ObjectStoreError(Exception):
+    """Base of the store's errors."""
+
+
+class ObjectNotFound(ObjectStoreError):
+    """No object has this key."""
+
+
+class StoreUnavailable(ObjectStoreError):
+    """The store could not be reached; the operation may succeed later."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    sha256: str
+    size: int
+
+
+def check_key(sha256: str) -> str:
+    if not _KEY.match(sha256 or ""):
+        raise ValueError(f"not a SHA-256 key: {sha256!r}")
+    return sha256
+
+
+def hash_stream(stream: BinaryIO) -> tuple[str, int]:
+    """Return the SHA-256 hex digest and the size of a stream read to its end."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+@contextmanager
+def spooled(data: bytes | BinaryIO) -> Iterator[tuple[BinaryIO, str, int]]:
+    """Yield a seekable copy of ``data`` with its hash and size, read once."""
+    if isinstance(data, (bytes, bytearray)):
+        import io
+        buffer = io.BytesIO(data)
+        digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        yield buffer, digest, size
+        return
+    with tempfile.SpooledTemporaryFile(max_size=16 * CHUNK) as copy:
+        digest = hashlib.sha256()
+        size = 0
+        while chunk := data.read(CHUNK):
+            digest.update(chunk)
+            copy.write(chunk)
+            size += len(chunk)
+        copy.seek(0)
+        yield copy, digest.hexdigest(), size
+
+
+class ObjectStore(ABC):
+    """Put, get, stat, delete, check and list objects addressed by SHA-256."""
+
+    @abstractmethod
+    def put(self, data: bytes | BinaryIO) -> ObjectInfo:
+        """Store ``data`` and return its key and size; a second put of the same bytes is a no-op."""
+
+    @abstractmethod
+    def open(self, sha256: str) -> BinaryIO:
+        """Return a readable stream of the object; the caller closes it."""
+
+    @abstractmethod
+    def stat(self, sha256: str) -> ObjectInfo:
+        """Return the stored size; raise ``ObjectNotFound`` when absent."""
+
+    @abstractmethod
+    def delete(self, sha256: str) -> None:
+        """Remove the object; deleting an absent object is not an error."""
+
+    @abstractmethod
+    def list(self) -> Iterator[str]:
+        """Yield every stored key."""
+
+    def exists(self, sha256: str) -> bool:
+        try:
+            self.stat(sha256)
+        except ObjectNotFound:
+            return False
+        return True
+
+    def get(self, sha256: str) -> bytes:
+        """Return the whole object (for small objects; use ``open`` to stream)."""
+        with self.open(sha256) as stream:
+            return stream.read()
+
+    def rehash(self, sha256: str) -> str:
+        """Read the object back and return the SHA-256 of what is really stored."""
+        with self.open(sha256) as stream:
+            return hash_stream(stream)[0]

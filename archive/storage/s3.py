@@ -1,0 +1,107 @@
+"""Objects in an S3 bucket through the ``minio`` client (MinIO, SeaweedFS, any S3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import urllib3
+from minio import Minio
+from minio.error import S3Error
+
+from .base import ObjectInfo, ObjectNotFound, ObjectStore, StoreUnavailable, check_key, spooled
+
+_MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
+
+
+class S3ObjectStore(ObjectStore):
+    def __init__(self, endpoint: str, access_key: str, secret_key: str,
+                 bucket: str = "archive-objects", secure: bool = False, region: str | None = None,
+                 prefix: str = "objects/", timeout: float = 30.0):
+        self.bucket = bucket
+        self.prefix = prefix
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=5.0, read=timeout),
+            retries=urllib3.Retry(total=3, backoff_factor=0.3,
+                                  status_forcelist=[500, 502, 503, 504]))
+        self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key,
+                            secure=secure, region=region, http_client=http)
+        self._bucket_ready = False
+
+    def _key(self, sha256: str) -> str:
+        check_key(sha256)
+        return f"{self.prefix}{sha256[:2]}/{sha256}"
+
+    def _ensure_bucket(self) -> None:
+        if self._bucket_ready:
+            return
+        try:
+            if not self.client.bucket_exists(self.bucket):
+                self.client.make_bucket(self.bucket)
+        except S3Error as exc:
+            if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                raise StoreUnavailable(f"bucket {self.bucket}: {exc.code}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise StoreUnavailable(f"S3 at {self.client._base_url.host}: {exc}") from exc
+        self._bucket_ready = True
+
+    def _call(self, fn, *args, sha256: str | None = None, **kwargs):
+        self._ensure_bucket()
+        try:
+            return fn(*args, **kwargs)
+        except S3Error as exc:
+            if exc.code in _MISSING and sha256:
+                raise ObjectNotFound(sha256) from None
+            raise StoreUnavailable(f"S3 error {exc.code}: {exc.message}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise StoreUnavailable(f"S3 unreachable: {exc}") from exc
+
+    def put(self, data: bytes | BinaryIO) -> ObjectInfo:
+        with spooled(data) as (stream, digest, size):
+            try:
+                if self.stat(digest).size == size:
+                    return ObjectInfo(digest, size)
+            except ObjectNotFound:
+                pass
+            self._call(self.client.put_object, self.bucket, self._key(digest), stream, size,
+                       metadata={"x-amz-meta-sha256": digest})
+            return ObjectInfo(digest, size)
+
+    def open(self, sha256: str) -> BinaryIO:
+        response = self._call(self.client.get_object, self.bucket, self._key(sha256), sha256=sha256)
+        return _Stream(response)
+
+    def stat(self, sha256: str) -> ObjectInfo:
+        result = self._call(self.client.stat_object, self.bucket, self._key(sha256), sha256=sha256)
+        return ObjectInfo(sha256, result.size)
+
+    def delete(self, sha256: str) -> None:
+        self._call(self.client.remove_object, self.bucket, self._key(sha256))
+
+    def list(self) -> Iterator[str]:
+        objects = self._call(self.client.list_objects, self.bucket, prefix=self.prefix,
+                             recursive=True)
+        for obj in objects:
+            name = obj.object_name.rsplit("/", 1)[-1]
+            if len(name) == 64:
+                yield name
+
+
+class _Stream:
+    """A file-like wrapper that releases the HTTP connection on close."""
+
+    def __init__(self, response):
+        self._response = response
+
+    def read(self, size: int = -1) -> bytes:
+        return self._response.read(None if size is None or size < 0 else size)
+
+    def close(self) -> None:
+        self._response.close()
+        self._response.release_conn()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,124 @@
+"""Read settings from the environment, failing at start with the variable's name.
+
+Every helper raises ``ImproperlyConfigured`` whose message starts with the
+variable name, so an operator knows which line of the environment to fix.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _fail(name: str, value: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}={value!r} is invalid: expected {expected}")
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """Return the variable, or ``default`` when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Return the variable, which must be one of ``choices``."""
+    value = env_str(name, default)
+    if value not in choices:
+        raise _fail(name, value, "one of " + ", ".join(choices))
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Return a boolean written as 1/0, true/false, yes/no or on/off."""
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise _fail(name, value, "a boolean (1/0, true/false, yes/no, on/off)")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """Return a whole number not below ``minimum``."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise _fail(name, value, "a whole number") from None
+    if number < minimum:
+        raise _fail(name, value, f"a whole number >= {minimum}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated list."""
+    value = env_str(name)
+    if value is None:
+        return default
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_data_dir(name: str, default: str) -> Path:
+    """Return the data directory, created if missing; refuse one we cannot write."""
+    path = Path(env_str(name, default)).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(name, str(path), f"a directory that can be created ({exc.strerror})") from None
+    if not os.access(path, os.W_OK):
+        raise _fail(name, str(path), "a writable directory")
+    return path
+
+
+def env_database(name: str, sqlite_path: Path) -> dict:
+    """Return a Django DATABASES entry from a URL, or SQLite under the data directory.
+
+    Accepted: ``postgres://user:pass@host:port/db`` (also ``postgresql://``) and
+    ``sqlite:///absolute/path.sqlite3``.
+    """
+    url = env_str(name)
+    if url is None:
+        return _sqlite(sqlite_path)
+    parts = urlsplit(url)
+    if parts.scheme in {"postgres", "postgresql"}:
+        db_name = unquote(parts.path.lstrip("/"))
+        if not db_name:
+            raise _fail(name, url, "postgres://user:password@host:port/database (database missing)")
+        try:
+            port = parts.port
+        except ValueError:
+            raise _fail(name, url, "a numeric port") from None
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": db_name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    if parts.scheme == "sqlite":
+        if not parts.path or parts.path == "/":
+            raise _fail(name, url, "sqlite:///absolute/path/to/file.sqlite3")
+        return _sqlite(Path(parts.path))
+    raise _fail(name, url, "a postgres:// or sqlite:/// URL")
+
+
+def _sqlite(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        # A web process and a worker share the file: wait for the lock instead of failing.
+        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+    }

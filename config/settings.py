@@ -1,0 +1,209 @@
+"""Django settings, read from the environment.
+
+With nothing set, the archive runs on one machine (the embedded default):
+SQLite, a local object directory and a file-based task broker, all under
+``ARCHIVE_DATA_DIR`` (default ``./var``). Production sets ``DATABASE_URL``,
+``CELERY_BROKER_URL``, ``ARCHIVE_STORAGE=s3`` with its ``S3_*`` values, as
+docker-compose.yml does. A bad value stops the start with the variable's name.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from .env import (env_bool, env_choice, env_data_dir, env_database, env_int, env_list,
+                  env_str)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = env_data_dir("ARCHIVE_DATA_DIR", str(BASE_DIR / "var"))
+
+
+def _secret_key() -> str:
+    """Use DJANGO_SECRET_KEY, else one made once and kept in the data directory."""
+    if key := env_str("DJANGO_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "catalog",
+    "archive",
+    "search",
+    "ingest",
+    "retention",
+    "wagtail.users",
+    "wagtail.admin",
+    "wagtail.search",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "archive.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "wagtailadmin_login"
+LOGIN_REDIRECT_URL = "wagtailadmin_home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+WAGTAIL_SITE_NAME = "社会保险业务档案管理系统"
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# --- 档号 templates (per deployment) ------------------------------------------------
+# Records bound in a volume (按卷) and records filed as items on their own (按件).
+ARCHIVE_CODE_TEMPLATE_VOLUME = env_str(
+    "ARCHIVE_CODE_TEMPLATE_VOLUME", "{fonds}-{year}-{category}-{stage}-{volume}-{page}-{retention}")
+ARCHIVE_CODE_TEMPLATE_ITEM = env_str(
+    "ARCHIVE_CODE_TEMPLATE_ITEM", "{fonds}-{category}·{year}-{retention}-{item:04}")
+
+# --- Object storage -------------------------------------------------------------------
+ARCHIVE_STORAGE_KIND = env_choice("ARCHIVE_STORAGE", ("local", "s3"), "local")
+if ARCHIVE_STORAGE_KIND == "s3":
+    def _required(name: str) -> str:
+        from django.core.exceptions import ImproperlyConfigured
+        value = env_str(name)
+        if value is None:
+            raise ImproperlyConfigured(f"{name} is required when ARCHIVE_STORAGE=s3")
+        return value
+
+    ARCHIVE_STORAGE = {
+        "BACKEND": "archive.storage.s3.S3ObjectStore",
+        "OPTIONS": {
+            "endpoint": _required("S3_ENDPOINT"),
+            "access_key": _required("S3_ACCESS_KEY"),
+            "secret_key": _required("S3_SECRET_KEY"),
+            "bucket": env_str("S3_BUCKET", "archive-objects"),
+            "secure": env_bool("S3_SECURE", False),
+            "region": env_str("S3_REGION"),
+        },
+    }
+else:
+    ARCHIVE_STORAGE = {
+        "BACKEND": "archive.storage.local.LocalObjectStore",
+        "OPTIONS": {"root": str(DATA_DIR / "objects")},
+    }
+
+# --- Celery -------------------------------------------------------------------------------
+_broker = env_str("CELERY_BROKER_URL")
+if _broker is None:
+    # Embedded default: a file-based broker under the data directory, so one
+    # worker beside the web process needs no Redis.
+    _queue_dir = DATA_DIR / "broker" / "queue"
+    _processed_dir = DATA_DIR / "broker" / "processed"
+    for _path in (_queue_dir, _processed_dir):
+        _path.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "processed_folder": str(_processed_dir),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND",
+                                    "file://" + str(DATA_DIR / "broker" / "results"))
+    (DATA_DIR / "broker" / "results").mkdir(parents=True, exist_ok=True)
+else:
+    if not _broker.startswith(("redis://", "rediss://")):
+        from django.core.exceptions import ImproperlyConfigured
+        raise ImproperlyConfigured(
+            f"CELERY_BROKER_URL={_broker!r} is invalid: expected a redis:// URL")
+    CELERY_BROKER_URL = _broker
+    CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", _broker)
+    # Longer than the longest task, so a slow task is not delivered twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600, minimum=60)}
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "fixity-check-nightly": {
+        "task": "archive.tasks.fixity_check_task",
+        "schedule": env_int("FIXITY_CHECK_INTERVAL_SECONDS", 24 * 3600, minimum=60),
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+

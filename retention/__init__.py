@@ -1,0 +1,1 @@
+"""Retention in time: expiry registers, appraisal, destruction (rules in catalog.retention)."""

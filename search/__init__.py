@@ -1,0 +1,1 @@
+"""Search: one interface, an embedded engine and Elasticsearch (issue #4)."""
