@@ -20,8 +20,6 @@ def create_roles(apps, schema_editor):
             permission = Permission.objects.get(content_type__app_label=app_label,
                                                 codename=codename)
             group.permissions.add(permission)
-    # Wagtail's page-editing groups have no meaning here and would confuse an access review.
-    Group.objects.filter(name__in=["Moderators", "Editors"], user__isnull=True).delete()
 
 
 def create_head(apps, schema_editor):
@@ -35,7 +33,6 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
-        ("wagtailcore", "0002_initial_data"),
     ]
     operations = [
         migrations.RunPython(create_roles, migrations.RunPython.noop),

@@ -1,0 +1,48 @@
+"""The audit trail and stored objects in the Wagtail admin, read-only."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from catalog.admin_views import register_policies
+
+from .models import AuditEvent, StoredObject
+
+
+class _ReadOnlyViewSet(ModelViewSet):
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = []
+
+
+class AuditEventViewSet(_ReadOnlyViewSet):
+    model = AuditEvent
+    icon = "history"
+    list_display = ["sequence", "occurred_at", "actor_name", "action", "object_type", "object_repr"]
+    list_filter = ["action", "object_type", "occurred_at"]
+    search_fields = ["actor_name", "object_repr", "object_id"]
+    inspect_view_fields = ["sequence", "occurred_at", "actor_name", "action", "object_type",
+                           "object_id", "object_repr", "details", "prev_hash", "hash"]
+
+
+class StoredObjectViewSet(_ReadOnlyViewSet):
+    model = StoredObject
+    icon = "doc-empty"
+    list_display = ["sha256", "size", "content_type", "created_at", "last_checked_at",
+                    "last_check_ok"]
+    list_filter = ["last_check_ok"]
+
+
+class CustodyGroup(ModelViewSetGroup):
+    menu_label = _("Custody")
+    menu_icon = "lock"
+    menu_order = 200
+    items = (AuditEventViewSet, StoredObjectViewSet)
+
+
+register_policies(*CustodyGroup.items, refused={"add", "change", "delete"})
+
+
+@hooks.register("register_admin_viewset")
+def register_custody_viewsets():
+    return CustodyGroup()

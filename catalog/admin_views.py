@@ -1,0 +1,99 @@
+"""Wagtail admin views that write through the catalogue's services.
+
+A viewset names a ``create_service`` and an ``update_service``; the views call
+them with the acting user and turn a ``CatalogError`` into a form error on the
+field it names, so the officer sees what to correct and nothing is half-saved.
+"""
+
+from __future__ import annotations
+
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views import generic
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from .errors import CatalogError
+
+
+class _ServiceFormMixin:
+    service = None
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except CatalogError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None,
+                           f"{exc.message} [{exc.rule}]")
+            return self.form_invalid(form)
+
+
+class ServiceCreateView(_ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        return type(self).service(actor=self.request.user, **self.form.cleaned_data)
+
+
+class ServiceEditView(_ServiceFormMixin, generic.EditView):
+    def save_instance(self):
+        instance_name = self.model._meta.model_name
+        return type(self).service(actor=self.request.user, **{instance_name: self.object},
+                                  **self.form.cleaned_data)
+
+
+class NoDeletePermissionPolicy(ModelPermissionPolicy):
+    """Catalogue entries are never deleted from the admin: records leave only by destruction."""
+
+    refused = frozenset({"delete"})
+
+    def __init__(self, model, *, refused=None, **kwargs):
+        super().__init__(model, **kwargs)
+        if refused is not None:
+            self.refused = frozenset(refused)
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+class ServiceModelViewSet(ModelViewSet):
+    """A ModelViewSet whose add and edit forms save through services."""
+
+    create_service = None
+    update_service = None
+    add_form_class = None
+    edit_form_fields: list[str] | None = None
+    editable = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+    @property
+    def add_view_class(self):
+        return type("CreateView", (ServiceCreateView,), {"service": staticmethod(self.create_service)})
+
+    @property
+    def edit_view_class(self):
+        if self.update_service is None:
+            return generic.EditView
+        return type("EditView", (ServiceEditView,), {"service": staticmethod(self.update_service)})
+
+    def get_form_fields(self):
+        return self.form_fields
+
+    def get_form_class(self, for_update=False):
+        if not for_update and self.add_form_class is not None:
+            return self.add_form_class
+        if for_update and self.edit_form_fields is not None:
+            from django.forms import modelform_factory
+            return modelform_factory(self.model, formfield_callback=self.formfield_for_dbfield,
+                                     fields=self.edit_form_fields)
+        return super().get_form_class(for_update)
+
+
+def register_policies(*viewsets: type[ModelViewSet], refused: set[str] | None = None) -> None:
+    """Register each viewset's model with a policy refusing deletes (and edits when not editable)."""
+    for viewset in viewsets:
+        actions = refused if refused is not None else (
+            {"delete"} if getattr(viewset, "editable", True) else {"delete", "change"})
+        register_permission_policy(viewset.model,
+                                   NoDeletePermissionPolicy(viewset.model, refused=actions))

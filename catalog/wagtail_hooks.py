@@ -1,0 +1,127 @@
+"""The catalogue in the Wagtail admin: one declarative viewset per model."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from . import services
+from .admin_views import ServiceModelViewSet, register_policies
+from .forms import StageCreateForm, StageRetentionCreateForm
+from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
+
+
+class FondsViewSet(ServiceModelViewSet):
+    model = Fonds
+    icon = "folder-inverse"
+    list_display = ["code", "name"]
+    form_fields = ["code", "name"]
+    create_service = services.fonds_create
+
+
+class CategoryViewSet(ServiceModelViewSet):
+    model = Category
+    icon = "list-ul"
+    list_display = ["code", "name", "sort_order"]
+    form_fields = ["code", "name", "sort_order"]
+    create_service = services.category_create
+    update_service = services.category_update
+    search_fields = ["code", "name"]
+
+
+class StageViewSet(ServiceModelViewSet):
+    model = Stage
+    icon = "list-ol"
+    list_display = ["code", "name", "category"]
+    list_filter = ["category"]
+    search_fields = ["code", "name", "scope"]
+    form_fields = ["category", "code", "name", "scope"]
+    edit_form_fields = ["category", "name", "scope"]
+    add_form_class = StageCreateForm
+    update_service = services.stage_update
+
+    @staticmethod
+    def create_service(*, actor, retention, **fields):
+        return services.stage_create(actor=actor, years=retention.years, **fields)
+
+
+class StageRetentionViewSet(ServiceModelViewSet):
+    """Schedule versions: added, never edited, so filed records keep what they were given."""
+
+    model = StageRetention
+    icon = "time"
+    menu_label = _("Retention schedule")
+    list_display = ["stage", "years", "effective_from", "basis"]
+    list_filter = ["stage__category", "effective_from"]
+    search_fields = ["stage__code", "basis"]
+    form_fields = ["stage", "effective_from", "basis", "note"]
+    add_form_class = StageRetentionCreateForm
+    editable = False
+
+    @staticmethod
+    def create_service(*, actor, retention, **fields):
+        return services.stage_retention_change(actor=actor, years=retention.years, **fields)
+
+
+class VolumeViewSet(ServiceModelViewSet):
+    model = Volume
+    icon = "folder-open-inverse"
+    list_display = ["__str__", "fonds", "year", "stage", "retention"]
+    list_filter = ["year", "category", "stage", "retention", "fonds"]
+    search_fields = ["title"]
+    form_fields = ["fonds", "year", "stage", "number", "title", "retention"]
+    edit_form_fields = ["title"]
+    create_service = services.volume_create
+    update_service = services.volume_update
+
+
+class RecordViewSet(ServiceModelViewSet):
+    model = Record
+    icon = "doc-full"
+    list_display = ["archive_code", "title", "formed_on", "retention", "appraisal_due_on", "status"]
+    list_filter = ["year", "category", "stage", "retention", "fonds", "status"]
+    search_fields = ["archive_code", "title"]
+    form_fields = ["fonds", "stage", "volume", "title", "formed_on", "retention", "page_start",
+                   "page_end", "item_number"]
+    edit_form_fields = ["title", "formed_on", "page_end"]
+    create_service = services.record_create
+    update_service = services.record_update
+    inspect_view_fields = ["archive_code", "title", "fonds", "year", "category", "stage",
+                           "retention", "volume", "formed_on", "appraisal_due_on", "status",
+                           "page_start", "page_end", "created_at", "updated_at"]
+
+
+class MemberViewSet(ServiceModelViewSet):
+    model = Member
+    icon = "user"
+    list_display = ["name", "id_number"]
+    search_fields = ["name", "id_number"]
+    form_fields = ["id_number", "name"]
+    edit_form_fields = ["name"]
+    create_service = services.member_create
+    update_service = services.member_update
+
+
+class UnitViewSet(ServiceModelViewSet):
+    model = Unit
+    icon = "group"
+    list_display = ["name", "credit_code", "org_code", "ss_code"]
+    search_fields = ["name", "credit_code", "org_code", "computer_code", "ss_code"]
+    form_fields = ["name", "credit_code", "org_code", "computer_code", "ss_code"]
+    create_service = services.unit_create
+    update_service = services.unit_update
+
+
+class CatalogGroup(ModelViewSetGroup):
+    menu_label = _("Archive catalogue")
+    menu_icon = "folder-open-1"
+    menu_order = 100
+    items = (RecordViewSet, VolumeViewSet, MemberViewSet, UnitViewSet, CategoryViewSet,
+             StageViewSet, StageRetentionViewSet, FondsViewSet)
+
+
+register_policies(*CatalogGroup.items)
+
+
+@hooks.register("register_admin_viewset")
+def register_catalog_viewsets():
+    return CatalogGroup()

@@ -1,0 +1,42 @@
+"""Shared fixtures: named users per role, the real services' addresses."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from archive.roles import group_name
+
+
+def _role_user(django_user_model, username: str, role: str):
+    user = django_user_model.objects.create_user(username=username, password="correct-horse-42")
+    user.groups.add(Group.objects.get(name=group_name(role)))
+    return user
+
+
+@pytest.fixture
+def officer(db, django_user_model):
+    """Wang Fang, archive officer (档案管理员)."""
+    return _role_user(django_user_model, "wang.fang", "archive_officer")
+
+
+@pytest.fixture
+def clerk(db, django_user_model):
+    """Li Na, counter staff (窗口经办人员)."""
+    return _role_user(django_user_model, "li.na", "counter_staff")
+
+
+@pytest.fixture
+def auditor(db, django_user_model):
+    """Zhao Lei, auditor (审计人员)."""
+    return _role_user(django_user_model, "zhao.lei", "auditor")
+
+
+def required_env(name: str) -> str:
+    """Return a service address set by scripts/services; fail loudly when it is missing."""
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the tests with scripts/test, which starts the services")
+    return value
