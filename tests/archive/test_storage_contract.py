@@ -1,0 +1,103 @@
+"""One contract for every object-store backend: local directory and S3 (SeaweedFS here)."""
+
+import hashlib
+import io
+import uuid
+
+import pytest
+
+from archive.storage import ObjectNotFound, StoreUnavailable
+from archive.storage.local import LocalObjectStore
+from archive.storage.s3 import S3ObjectStore
+from tests.conftest import required_env
+
+
+class ObjectStoreContract:
+    """Subclasses provide a ``store`` fixture; every backend must pass all of these."""
+
+    def test_put_returns_the_sha256_and_size(self, store):
+        data = "养老保险待遇审批表".encode() * 100
+        info = store.put(data)
+        assert info.sha256 == hashlib.sha256(data).hexdigest()
+        assert info.size == len(data)
+
+    def test_get_returns_the_same_bytes(self, store):
+        data = b"\x00\xffscan" * 5000
+        info = store.put(data)
+        assert store.get(info.sha256) == data
+
+    def test_put_accepts_a_stream_larger_than_memory_spool(self, store):
+        data = bytes(range(256)) * (20 * 1024 * 1024 // 256 + 3)  # ~20 MiB
+        info = store.put(io.BytesIO(data))
+        assert info.sha256 == hashlib.sha256(data).hexdigest()
+        with store.open(info.sha256) as stream:
+            assert hashlib.sha256(stream.read()).hexdigest() == info.sha256
+
+    def test_putting_the_same_bytes_twice_gives_the_same_key(self, store):
+        first = store.put(b"same content")
+        second = store.put(io.BytesIO(b"same content"))
+        assert first == second
+        assert list(store.list()).count(first.sha256) == 1
+
+    def test_stat_and_exists(self, store):
+        info = store.put(b"stat me")
+        assert store.stat(info.sha256).size == 7
+        assert store.exists(info.sha256)
+
+    def test_unknown_key_is_not_found(self, store):
+        missing = hashlib.sha256(uuid.uuid4().bytes).hexdigest()
+        assert not store.exists(missing)
+        with pytest.raises(ObjectNotFound):
+            store.get(missing)
+        with pytest.raises(ObjectNotFound):
+            store.stat(missing)
+
+    def test_delete_removes_and_is_idempotent(self, store):
+        info = store.put(b"to be destroyed")
+        store.delete(info.sha256)
+        assert not store.exists(info.sha256)
+        store.delete(info.sha256)
+
+    def test_list_yields_every_stored_key(self, store):
+        keys = {store.put(f"object {i}".encode()).sha256 for i in range(5)}
+        assert keys <= set(store.list())
+
+    def test_rehash_reads_back_what_is_stored(self, store):
+        info = store.put(b"fixity")
+        assert store.rehash(info.sha256) == info.sha256
+
+    def test_a_malformed_key_is_refused(self, store):
+        with pytest.raises(ValueError):
+            store.exists("../../etc/passwd")
+
+
+class TestLocalObjectStore(ObjectStoreContract):
+    @pytest.fixture
+    def store(self, tmp_path):
+        return LocalObjectStore(root=str(tmp_path / "objects"))
+
+    def test_no_partial_file_is_left_beside_objects(self, store, tmp_path):
+        store.put(b"x" * 1000)
+        leftovers = [p for p in (tmp_path / "objects").rglob(".incoming-*")]
+        assert leftovers == []
+
+
+class TestS3ObjectStore(ObjectStoreContract):
+    @pytest.fixture
+    def store(self):
+        return S3ObjectStore(endpoint=required_env("TEST_S3_ENDPOINT"),
+                             access_key=required_env("TEST_S3_ACCESS_KEY"),
+                             secret_key=required_env("TEST_S3_SECRET_KEY"),
+                             bucket="contract-tests", prefix=f"run-{uuid.uuid4().hex}/")
+
+    def test_an_unreachable_server_is_reported_as_unavailable(self):
+        store = S3ObjectStore(endpoint="127.0.0.1:1", access_key="a", secret_key="b",
+                              bucket="nowhere", timeout=2)
+        with pytest.raises(StoreUnavailable):
+            store.put(b"data")
+
+    def test_wrong_credentials_are_reported_as_unavailable(self):
+        store = S3ObjectStore(endpoint=required_env("TEST_S3_ENDPOINT"), access_key="nobody",
+                              secret_key="wrong-secret", bucket="contract-denied")
+        with pytest.raises(StoreUnavailable):
+            store.put(b"data")
