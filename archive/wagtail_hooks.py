@@ -46,3 +46,12 @@ register_policies(*CustodyGroup.items, refused={"add", "change", "delete"})
 @hooks.register("register_admin_viewset")
 def register_custody_viewsets():
     return CustodyGroup()
+
+
+# The admin serves the archive only: Wagtail's page tree, images and documents stay out of sight.
+HIDDEN_MENU_ITEMS = {"explorer", "images", "documents", "help", "reports"}
+
+
+@hooks.register("construct_main_menu")
+def hide_cms_menu_items(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_MENU_ITEMS]

@@ -7,6 +7,8 @@ field it names, so the officer sees what to correct and nothing is half-saved.
 
 from __future__ import annotations
 
+import inspect
+
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -24,6 +26,8 @@ class _ServiceFormMixin:
         except CatalogError as exc:
             form.add_error(exc.field if exc.field in form.fields else None,
                            f"{exc.message} [{exc.rule}]")
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
@@ -67,15 +71,22 @@ class ServiceModelViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 
+    def _service(self, name: str):
+        # Read the function as declared: a plain function on the class would bind to the viewset.
+        found = inspect.getattr_static(self, name)
+        return found.__func__ if isinstance(found, staticmethod) else found
+
     @property
     def add_view_class(self):
-        return type("CreateView", (ServiceCreateView,), {"service": staticmethod(self.create_service)})
+        return type("CreateView", (ServiceCreateView,),
+                    {"service": staticmethod(self._service("create_service"))})
 
     @property
     def edit_view_class(self):
         if self.update_service is None:
             return generic.EditView
-        return type("EditView", (ServiceEditView,), {"service": staticmethod(self.update_service)})
+        return type("EditView", (ServiceEditView,),
+                    {"service": staticmethod(self._service("update_service"))})
 
     def get_form_fields(self):
         return self.form_fields

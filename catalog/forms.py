@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import RetentionPeriod, Stage, StageRetention
+from .models import Record, RetentionPeriod, Stage, StageRetention
 
 
 class _RetentionChoice(forms.Form):
@@ -30,3 +30,20 @@ class StageRetentionCreateForm(WagtailAdminModelForm):
     class Meta:
         model = StageRetention
         fields = ["stage", "effective_from", "basis", "note"]
+
+
+class RecordCreateForm(WagtailAdminModelForm):
+    """Filing form: the retention may be left empty to take the file plan's."""
+
+    class Meta:
+        model = Record
+        fields = ["fonds", "stage", "volume", "title", "formed_on", "retention", "page_start",
+                  "page_end", "item_number"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retention"].required = False
+        self.fields["retention"].help_text = _("Leave empty to take the file plan's period.")
+        self.fields["stage"].required = False
+        self.fields["stage"].help_text = _("Taken from the volume when the record goes into one.")
+        self.fields["fonds"].required = False

@@ -6,7 +6,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import services
 from .admin_views import ServiceModelViewSet, register_policies
-from .forms import StageCreateForm, StageRetentionCreateForm
+from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
 
 
@@ -80,8 +80,8 @@ class RecordViewSet(ServiceModelViewSet):
     list_display = ["archive_code", "title", "formed_on", "retention", "appraisal_due_on", "status"]
     list_filter = ["year", "category", "stage", "retention", "fonds", "status"]
     search_fields = ["archive_code", "title"]
-    form_fields = ["fonds", "stage", "volume", "title", "formed_on", "retention", "page_start",
-                   "page_end", "item_number"]
+    form_fields = RecordCreateForm.Meta.fields
+    add_form_class = RecordCreateForm
     edit_form_fields = ["title", "formed_on", "page_end"]
     create_service = services.record_create
     update_service = services.record_update

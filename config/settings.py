@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "wagtail.users",
     "wagtail.admin",
     "wagtail.search",
+    # Wagtail's admin shell expects these two; their menus are hidden (archive/wagtail_hooks.py).
+    "wagtail.images",
+    "wagtail.documents",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -113,6 +116,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "media")}},

@@ -69,20 +69,16 @@ def _sql(statement: str, params=()):
         cursor.execute(statement, params)
 
 
-def test_an_edited_row_is_named_by_audit_verify():
+@pytest.mark.parametrize("statement, params, named, reason", [
+    ("UPDATE archive_auditevent SET details = %s WHERE sequence = 3", ['{"i": 99}'], "#3", "edited"),
+    ("DELETE FROM archive_auditevent WHERE sequence = 2", [], "#3", "missing"),
+])
+def test_audit_verify_fails_naming_the_first_broken_event(statement, params, named, reason):
     _events(5)
-    _sql("UPDATE archive_auditevent SET details = %s WHERE sequence = 3", ['{"i": 99}'])
+    _sql(statement, params)
     code, message = _verify_command()
     assert code == 1
-    assert "#3" in message and "edited" in message
-
-
-def test_a_deleted_row_is_named_by_audit_verify():
-    _events(5)
-    _sql("DELETE FROM archive_auditevent WHERE sequence = 2")
-    code, message = _verify_command()
-    assert code == 1
-    assert "#3" in message and "missing" in message
+    assert named in message and reason in message
 
 
 def test_reordered_rows_are_detected():

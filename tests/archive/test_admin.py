@@ -1,0 +1,91 @@
+"""The back office: login everywhere, lists with filters, writes through services."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from archive.models import AuditEvent
+from catalog.models import Record, Stage
+from tests.catalog import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_requires_login(client):
+    for path in ["/", "/admin/", "/admin/record/", "/admin/auditevent/"]:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+
+
+def test_login_page_speaks_chinese_by_default(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+def test_officer_lists_records_filtered_by_year_and_category(client, officer):
+    factories.record(stage_code="GL01", formed_on=dt.date(2013, 4, 1), title="参保登记表")
+    factories.record(stage_code="GL01", formed_on=dt.date(2014, 4, 1), title="变更登记表")
+    factories.record(stage_code="ZJ01", formed_on=dt.date(2013, 4, 1), title="缴费基数核定表")
+    client.force_login(officer)
+    gl = Stage.objects.get(code="GL01").category_id
+    page = client.get("/admin/record/", {"year": 2013, "category": gl}).content.decode()
+    assert "参保登记表" in page
+    assert "变更登记表" not in page and "缴费基数核定表" not in page
+
+
+def test_officer_files_a_record_through_the_admin_form(client, officer):
+    client.force_login(officer)
+    fonds = factories.fonds()
+    response = client.post("/admin/record/new/", {
+        "fonds": fonds.pk, "stage": Stage.objects.get(code="GL02").pk, "title": "参保人员增员表",
+        "formed_on": "2015-03-02", "retention": "", "volume": "", "page_start": "",
+        "page_end": "", "item_number": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    record = Record.objects.get(title="参保人员增员表")
+    assert record.archive_code == "0211-GL·2015-H-0001"
+    assert AuditEvent.objects.filter(actor=officer, action="create", object_id=record.pk).exists()
+
+
+def test_a_rule_broken_in_the_admin_form_shows_on_the_field(client, officer):
+    client.force_login(officer)
+    response = client.post("/admin/record/new/", {
+        "fonds": factories.fonds().pk, "stage": Stage.objects.get(code="GL02").pk,
+        "title": "期限过短", "formed_on": "2015-03-02",
+        "retention": factories.retention("G").pk})
+    assert response.status_code == 200
+    assert "below the minimum" in response.content.decode()
+    assert not Record.objects.filter(title="期限过短").exists()
+
+
+def test_counter_staff_can_view_but_not_add_records(client, clerk):
+    factories.record(stage_code="GL01", title="参保登记表")
+    client.force_login(clerk)
+    assert client.get("/admin/record/").status_code == 200
+    assert client.get("/admin/record/new/").status_code in (302, 403)
+
+
+def test_records_are_never_deleted_from_the_admin(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="correct-horse-42")
+    record = factories.record(stage_code="GL01")
+    client.force_login(admin)
+    client.post(f"/admin/record/delete/{record.pk}/")
+    assert Record.objects.filter(pk=record.pk).exists()
+
+
+def test_schedule_versions_cannot_be_edited(client, officer):
+    version = Stage.objects.get(code="GL01").retention_versions.first()
+    client.force_login(officer)
+    client.post(f"/admin/stageretention/edit/{version.pk}/", {"years": 5})
+    version.refresh_from_db()
+    assert version.years is None
+
+
+def test_auditor_reads_the_audit_trail(client, auditor):
+    factories.record(stage_code="GL01")
+    client.force_login(auditor)
+    page = client.get("/admin/auditevent/")
+    assert page.status_code == 200
+    assert "catalog.Record" in page.content.decode()
