@@ -9,8 +9,8 @@ OPEN_URL_NAMES = {
     "wagtailadmin_password_reset_done",
     "wagtailadmin_password_reset_confirm",
     "wagtailadmin_password_reset_complete",
-    "javascript-catalog",
-    "set_language",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
 }
 
 

@@ -49,7 +49,7 @@ def register_custody_viewsets():
 
 
 # The admin serves the archive only: Wagtail's page tree, images and documents stay out of sight.
-HIDDEN_MENU_ITEMS = {"explorer", "images", "documents", "help", "reports"}
+HIDDEN_MENU_ITEMS = {"explorer", "images", "documents", "help", "reports", "search"}
 
 
 @hooks.register("construct_main_menu")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import admin
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,13 @@ class Stage(models.Model):
     def schedule(self) -> list[retention.ScheduleVersion]:
         return [retention.ScheduleVersion(v.years, v.effective_from)
                 for v in self.retention_versions.all()]
+
+    @admin.display(description=_("retention in force"))
+    def retention_in_force(self) -> str:
+        version = self.current_version()
+        if version is None:
+            return ""
+        return str(_("permanent")) if version.years is None else f"{version.years}"
 
     def current_version(self, on: dt.date | None = None) -> StageRetention | None:
         on = on or dt.date.today()

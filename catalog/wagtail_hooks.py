@@ -31,7 +31,7 @@ class CategoryViewSet(ServiceModelViewSet):
 class StageViewSet(ServiceModelViewSet):
     model = Stage
     icon = "list-ol"
-    list_display = ["code", "name", "category"]
+    list_display = ["code", "name", "category", "retention_in_force"]
     list_filter = ["category"]
     search_fields = ["code", "name", "scope"]
     form_fields = ["category", "code", "name", "scope"]

@@ -4,6 +4,5 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", RedirectView.as_view(pattern_name="wagtailadmin_home", permanent=False)),
 ]

@@ -19,6 +19,12 @@ def test_every_page_requires_login(client):
         assert response["Location"].startswith("/admin/login/")
 
 
+def test_login_page_assets_are_served_before_login(client):
+    # The sign-in page itself needs the icon sprite and translations.
+    assert client.get(reverse("wagtailadmin_sprite")).status_code == 200
+    assert client.get(reverse("wagtailadmin_javascript_catalog")).status_code == 200
+
+
 def test_login_page_speaks_chinese_by_default(client):
     response = client.get("/admin/login/")
     assert response.status_code == 200

@@ -35,7 +35,7 @@ def worker():
         process.kill()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fixity_task_runs_on_a_worker_through_redis(worker):
     if connection.vendor != "postgresql":
         pytest.skip("the worker shares the test database only on PostgreSQL")

@@ -1,0 +1,30 @@
+"""The dashboard's figures: what the archive holds and what falls due."""
+
+import datetime as dt
+
+from django import template
+from django.urls import reverse
+
+from catalog.models import Member, Record, Stage, Unit, Volume
+
+register = template.Library()
+
+
+@register.inclusion_tag("archive/dashboard_summary.html", takes_context=True)
+def archive_dashboard(context):
+    user = context["request"].user
+    today = dt.date.today()
+    year_end = dt.date(today.year, 12, 31)
+    items = [
+        ("catalog.view_record", "doc-full", Record.objects.not_destroyed().count(), "件档案",
+         reverse("record:index")),
+        ("catalog.view_volume", "folder-open-inverse", Volume.objects.count(), "个案卷",
+         reverse("volume:index")),
+        ("catalog.view_member", "user", Member.objects.count(), "名参保人", reverse("member:index")),
+        ("catalog.view_unit", "group", Unit.objects.count(), "个参保单位", reverse("unit:index")),
+        ("catalog.view_stage", "list-ol", Stage.objects.count(), "个业务环节", reverse("stage:index")),
+        ("catalog.view_record", "time", Record.objects.due_for_appraisal(year_end).count(),
+         f"件{today.year}年底前到期待鉴定", reverse("record:index")),
+    ]
+    return {"items": [{"icon": icon, "count": count, "label": label, "url": url}
+                      for perm, icon, count, label, url in items if user.has_perm(perm)]}
