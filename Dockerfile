@@ -1,0 +1,17 @@
+# The archive's image for docker-compose.yml: web, worker and beat run from it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 ARCHIVE_DATA_DIR=/data OMP_THREAD_LIMIT=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
+      tesseract-ocr-eng fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN useradd --system --home /app archive && mkdir -p /data && chown archive /data
+USER archive
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
