@@ -38,8 +38,11 @@ class ServiceCreateView(_ServiceFormMixin, generic.CreateView):
 
 class ServiceEditView(_ServiceFormMixin, generic.EditView):
     def save_instance(self):
-        instance_name = self.model._meta.model_name
-        return type(self).service(actor=self.request.user, **{instance_name: self.object},
+        # The form has already copied its values onto self.object; the service must see the
+        # stored row to know what changes.
+        stored = self.model._default_manager.get(pk=self.object.pk)
+        return type(self).service(actor=self.request.user,
+                                  **{self.model._meta.model_name: stored},
                                   **self.form.cleaned_data)
 
 

@@ -74,6 +74,15 @@ def fonds_create(*, actor, code: str, name: str) -> Fonds:
 
 
 @transaction.atomic
+def fonds_update(*, actor, fonds: Fonds, code: str, name: str) -> Fonds:
+    """Rename a fonds or change its code; codes already written into 档号 stay as written."""
+    changed = _changes(fonds, {"code": code, "name": name})
+    if not changed:
+        return fonds
+    return _save(fonds, actor=actor, action="update", details={"changed": changed})
+
+
+@transaction.atomic
 def category_create(*, actor, code: str, name: str, sort_order: int = 0) -> Category:
     return _save(Category(code=code, name=name, sort_order=sort_order), actor=actor,
                  action="create", details={"code": code, "name": name})

@@ -16,6 +16,7 @@ class FondsViewSet(ServiceModelViewSet):
     list_display = ["code", "name"]
     form_fields = ["code", "name"]
     create_service = services.fonds_create
+    update_service = services.fonds_update
 
 
 class CategoryViewSet(ServiceModelViewSet):

@@ -95,3 +95,33 @@ def test_auditor_reads_the_audit_trail(client, auditor):
     page = client.get("/admin/auditevent/")
     assert page.status_code == 200
     assert "catalog.Record" in page.content.decode()
+
+
+def test_every_editable_catalogue_model_saves_through_a_service():
+    # An edit view without a service would save without an audit event.
+    from catalog.wagtail_hooks import CatalogGroup
+    for viewset in CatalogGroup.items:
+        assert viewset.create_service is not None, viewset.__name__
+        assert viewset.update_service is not None or not viewset.editable, viewset.__name__
+
+
+def test_editing_a_fonds_in_the_admin_is_audited(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="correct-horse-42")
+    fonds = factories.fonds()
+    client.force_login(admin)
+    response = client.post(f"/admin/fonds/edit/{fonds.pk}/", {"code": "0211", "name": "新名称"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(object_type="catalog.Fonds", action="update").get()
+    assert event.actor == admin and event.details["changed"]["name"][1] == "新名称"
+
+
+def test_correcting_a_formation_date_in_the_admin_recomputes_the_due_date(client, officer):
+    record = factories.record(stage_code="GL04", formed_on=dt.date(2018, 5, 1))
+    client.force_login(officer)
+    response = client.post(f"/admin/record/edit/{record.pk}/", {
+        "title": record.title, "formed_on": "2019-02-01", "page_end": ""})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.appraisal_due_on == dt.date(2030, 1, 1)
+    event = AuditEvent.objects.get(object_type="catalog.Record", action="update")
+    assert event.details["changed"]["formed_on"] == ["2018-05-01", "2019-02-01"]
