@@ -10,6 +10,13 @@ from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
 
 
+def _years_from_retention(service):
+    """Adapt a service taking ``years`` to a form offering a retention code."""
+    def call(*, actor, retention, **fields):
+        return service(actor=actor, years=retention.years, **fields)
+    return call
+
+
 class FondsViewSet(ServiceModelViewSet):
     model = Fonds
     icon = "folder-inverse"
@@ -38,11 +45,8 @@ class StageViewSet(ServiceModelViewSet):
     form_fields = ["category", "code", "name", "scope"]
     edit_form_fields = ["category", "name", "scope"]
     add_form_class = StageCreateForm
+    create_service = staticmethod(_years_from_retention(services.stage_create))
     update_service = services.stage_update
-
-    @staticmethod
-    def create_service(*, actor, retention, **fields):
-        return services.stage_create(actor=actor, years=retention.years, **fields)
 
 
 class StageRetentionViewSet(ServiceModelViewSet):
@@ -57,10 +61,7 @@ class StageRetentionViewSet(ServiceModelViewSet):
     form_fields = ["stage", "effective_from", "basis", "note"]
     add_form_class = StageRetentionCreateForm
     editable = False
-
-    @staticmethod
-    def create_service(*, actor, retention, **fields):
-        return services.stage_retention_change(actor=actor, years=retention.years, **fields)
+    create_service = staticmethod(_years_from_retention(services.stage_retention_change))
 
 
 class VolumeViewSet(ServiceModelViewSet):

@@ -125,3 +125,24 @@ def test_correcting_a_formation_date_in_the_admin_recomputes_the_due_date(client
     assert record.appraisal_due_on == dt.date(2030, 1, 1)
     event = AuditEvent.objects.get(object_type="catalog.Record", action="update")
     assert event.details["changed"]["formed_on"] == ["2018-05-01", "2019-02-01"]
+
+
+def test_officer_adds_a_schedule_version_in_the_admin(client, officer):
+    stage = Stage.objects.get(code="GL04")
+    client.force_login(officer)
+    response = client.post("/admin/stageretention/new/", {
+        "stage": stage.pk, "retention": factories.retention("D").pk,
+        "effective_from": "2026-01-01", "basis": "本地细则", "note": ""})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert stage.retention_versions.get(effective_from=dt.date(2026, 1, 1)).years == 30
+    assert AuditEvent.objects.filter(object_type="catalog.StageRetention", actor=officer).exists()
+
+
+def test_officer_adds_a_local_stage_with_its_first_retention(client, officer):
+    client.force_login(officer)
+    response = client.post("/admin/stage/new/", {
+        "category": Stage.objects.get(code="JH01").category_id, "code": "JH90",
+        "name": "稽核工作底稿", "scope": "", "retention": factories.retention("F").pk,
+        "effective_from": "2026-01-01", "basis": ""})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Stage.objects.get(code="JH90").retention_versions.get().years == 10
