@@ -24,9 +24,6 @@ from .models import (Category, Fonds, LinkSource, Member, Record, RecordMember, 
                      RecordUnit, RetentionPeriod, Stage, StageRetention, Unit, Volume)
 from .signals import catalog_changed
 
-Actor = object  # a django.contrib.auth user, or None when the system acts
-
-
 def _announce(*, instance, action: str, actor, details: dict | None = None,
               model: type | None = None) -> None:
     catalog_changed.send(sender=model or type(instance), instance=instance, action=action,
@@ -38,9 +35,12 @@ def _save(instance, *, actor, action: str, details: dict | None = None):
     try:
         instance.full_clean()
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        rule = "unique" if any("already exists" in m or "已存在" in m for m in messages) else "invalid"
-        raise CatalogError("; ".join(messages), field=None if field == "__all__" else field,
+        field, errors = next(iter(exc.error_dict.items()))
+        codes = {error.code for error in errors}
+        rule = "unique" if codes & {"unique", "unique_together"} else (
+            next(iter(codes - {None}), None) or "invalid")
+        message = "; ".join(m for error in errors for m in error.messages)
+        raise CatalogError(message, field=None if field == "__all__" else field,
                            rule=rule) from None
     instance.save()
     _announce(instance=instance, action=action, actor=actor, details=details)

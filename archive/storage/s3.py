@@ -81,10 +81,16 @@ class S3ObjectStore(ObjectStore):
     def list(self) -> Iterator[str]:
         objects = self._call(self.client.list_objects, self.bucket, prefix=self.prefix,
                              recursive=True)
-        for obj in objects:
-            name = obj.object_name.rsplit("/", 1)[-1]
-            if len(name) == 64:
-                yield name
+        # The listing is fetched page by page while iterating: errors surface here.
+        try:
+            for obj in objects:
+                name = obj.object_name.rsplit("/", 1)[-1]
+                if len(name) == 64:
+                    yield name
+        except S3Error as exc:
+            raise StoreUnavailable(f"S3 error {exc.code}: {exc.message}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise StoreUnavailable(f"S3 unreachable: {exc}") from exc
 
 
 class _Stream:
