@@ -135,8 +135,11 @@ class StageRetention(models.Model):
         ]
 
     def __str__(self) -> str:
-        period = _("permanent") if self.years is None else f"{self.years}"
-        return f"{self.stage.code} {period} ({self.effective_from})"
+        return f"{self.stage.code} {self.period_label()} ({self.effective_from})"
+
+    @admin.display(description=_("retention"))
+    def period_label(self) -> str:
+        return str(_("permanent")) if self.years is None else f"{self.years}"
 
 
 class Member(models.Model):

@@ -55,7 +55,7 @@ class StageRetentionViewSet(ServiceModelViewSet):
     model = StageRetention
     icon = "time"
     menu_label = _("Retention schedule")
-    list_display = ["stage", "years", "effective_from", "basis"]
+    list_display = ["stage", "period_label", "effective_from", "basis"]
     list_filter = ["stage__category", "effective_from"]
     search_fields = ["stage__code", "basis"]
     form_fields = ["stage", "effective_from", "basis", "note"]

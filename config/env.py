@@ -121,4 +121,6 @@ def _sqlite(path: Path) -> dict:
         "NAME": str(path),
         # A web process and a worker share the file: wait for the lock instead of failing.
         "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+        # Tests use a file too, not shared-cache memory, so locking behaves as in production.
+        "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
     }

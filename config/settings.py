@@ -210,5 +210,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Wagtail's background reference-index tasks log every run at INFO.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 

@@ -146,3 +146,18 @@ def test_officer_adds_a_local_stage_with_its_first_retention(client, officer):
         "effective_from": "2026-01-01", "basis": ""})
     assert response.status_code == 302, response.content.decode()[:500]
     assert Stage.objects.get(code="JH90").retention_versions.get().years == 10
+
+
+def test_counter_staff_cannot_read_the_audit_trail(client, clerk):
+    client.force_login(clerk)
+    response = client.get("/admin/auditevent/")
+    assert response.status_code in (302, 403)
+
+
+def test_auditor_cannot_change_records(client, auditor):
+    record = factories.record(stage_code="GL01", title="原题名")
+    client.force_login(auditor)
+    client.post(f"/admin/record/edit/{record.pk}/", {"title": "改过的题名",
+                                                     "formed_on": "2013-05-02"})
+    record.refresh_from_db()
+    assert record.title == "原题名"

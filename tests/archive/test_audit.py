@@ -103,3 +103,32 @@ def test_a_backdated_timestamp_is_detected():
          [dt.datetime(2001, 1, 1, tzinfo=dt.UTC)])
     report = audit_chain_verify()
     assert (report.ok, report.broken_sequence) == (False, 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_appends_form_one_unbroken_chain():
+    import threading
+
+    from django.db import connections
+
+    errors = []
+
+    def append(worker: int):
+        try:
+            for i in range(15):
+                audit_event_record(actor=None, action="concurrent", object_type="tests.Thing",
+                                   object_id=f"{worker}-{i}")
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEvent.objects.filter(action="concurrent").count() == 60
+    report = audit_chain_verify()
+    assert report.ok, report.reason
