@@ -240,28 +240,38 @@ class Record(models.Model):
 
     fonds = models.ForeignKey(Fonds, on_delete=models.PROTECT, verbose_name=_("fonds"))
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900)])
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("category"))
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, verbose_name=_("business stage"))
-    retention = models.ForeignKey(RetentionPeriod, on_delete=models.PROTECT,
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True,
+                                 verbose_name=_("category"))
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, blank=True,
+                              verbose_name=_("business stage"))
+    retention = models.ForeignKey(RetentionPeriod, on_delete=models.PROTECT, null=True, blank=True,
                                   verbose_name=_("retention"))
     volume = models.ForeignKey(Volume, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="records", verbose_name=_("volume"))
     title = models.CharField(_("title"), max_length=500)
-    formed_on = models.DateField(_("formation date"))
+    formed_on = models.DateField(_("formation date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices,
                               default=RecordStatus.READY, db_index=True)
     appraisal_due_on = models.DateField(_("due for appraisal on"), null=True, blank=True,
                                         db_index=True, help_text=_("Empty when permanent."))
 
-    code_fonds = models.CharField(_("档号: fonds"), max_length=16)
-    code_category = models.CharField(_("档号: category"), max_length=8)
-    code_stage = models.CharField(_("档号: stage"), max_length=16)
-    code_retention = models.CharField(_("档号: retention"), max_length=4)
+    code_fonds = models.CharField(_("档号: fonds"), max_length=16, blank=True)
+    code_category = models.CharField(_("档号: category"), max_length=8, blank=True)
+    code_stage = models.CharField(_("档号: stage"), max_length=16, blank=True)
+    code_retention = models.CharField(_("档号: retention"), max_length=4, blank=True)
     volume_number = models.PositiveIntegerField(_("volume number"), null=True, blank=True)
     item_number = models.PositiveIntegerField(_("item number"), null=True, blank=True)
     page_start = models.PositiveIntegerField(_("first page"), null=True, blank=True)
     page_end = models.PositiveIntegerField(_("last page"), null=True, blank=True)
-    archive_code = models.CharField(_("archive code (档号)"), max_length=120, unique=True)
+    archive_code = models.CharField(_("archive code (档号)"), max_length=120, unique=True,
+                                    null=True, blank=True,
+                                    help_text=_("Given when the record is filed."))
+    source_name = models.CharField(_("source file"), max_length=500, blank=True)
+    original_sha256 = models.CharField(_("original SHA-256"), max_length=64, blank=True,
+                                       db_index=True)
+    classification_confidence = models.FloatField(_("classification confidence"), null=True,
+                                                  blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
 
     members = models.ManyToManyField(Member, through="RecordMember", related_name="records",
                                      verbose_name=_("members"))
@@ -279,7 +289,11 @@ class Record(models.Model):
         indexes = [models.Index(fields=["year", "category", "stage"])]
 
     def __str__(self) -> str:
-        return f"{self.archive_code} {self.title}"
+        return f"{self.archive_code or self.source_name or '#' + str(self.pk)} {self.title}"
+
+    @property
+    def is_filed(self) -> bool:
+        return bool(self.archive_code)
 
 
 class Page(models.Model):
@@ -289,7 +303,17 @@ class Page(models.Model):
                                verbose_name=_("record"))
     number = models.PositiveIntegerField(_("page number"), validators=[MinValueValidator(1)])
     object_sha256 = models.CharField(_("image SHA-256"), max_length=64, blank=True)
+    thumbnail_sha256 = models.CharField(_("thumbnail SHA-256"), max_length=64, blank=True)
+    width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
+    dpi = models.PositiveIntegerField(_("resolution (dpi)"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
+    text_source = models.CharField(_("text source"), max_length=16, blank=True,
+                                   help_text=_("ocr or pdf_text"))
+    words = models.JSONField(_("word boxes"), default=list, blank=True)
+    raw_ocr = models.TextField(_("raw OCR output"), blank=True)
+    confidence = models.FloatField(_("OCR confidence"), null=True, blank=True)
+    text_done_at = models.DateTimeField(_("text done at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("page")

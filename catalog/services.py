@@ -309,18 +309,11 @@ def _next_item_number(fonds: Fonds, year: int, category: Category, retention: Re
     return (top or 0) + 1
 
 
-@transaction.atomic
-def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None = None,
-                  fonds: Fonds | None = None, volume: Volume | None = None, year: int | None = None,
-                  retention: RetentionPeriod | None = None, item_number: int | None = None,
-                  page_start: int | None = None, page_end: int | None = None,
-                  members: Iterable[Member] = (), units: Iterable[Unit] = (),
-                  status: str = RecordStatus.READY) -> Record:
-    """File a record inside ``volume`` or, without one, as an item on its own.
-
-    The 档号 components are copied from the plan now; the code is rendered with
-    the deployment's template for the filing form and must be unique.
-    """
+def _apply_filing(record: Record, *, stage: Stage | None, formed_on: dt.date | None,
+                  volume: Volume | None, year: int | None, retention: RetentionPeriod | None,
+                  item_number: int | None, page_start: int | None, page_end: int | None) -> None:
+    """Give ``record`` its stage, retention and 档号 components (not saved)."""
+    fonds = record.fonds if record.fonds_id else None
     if volume is not None:
         for name, given, expected in (("fonds", fonds, volume.fonds), ("stage", stage, volume.stage),
                                       ("year", year, volume.year),
@@ -333,6 +326,8 @@ def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None 
         raise CatalogError("a record needs a fonds", field="fonds", rule="required")
     if stage is None:
         raise CatalogError("a record needs a business stage", field="stage", rule="required")
+    if formed_on is None:
+        raise CatalogError("a record needs its formation date", field="formed_on", rule="required")
     year = year or formed_on.year
     retention = _retention_for(stage, formed_on, retention)
     if page_start is not None and page_end is not None and page_end < page_start:
@@ -340,30 +335,126 @@ def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None 
                            field="page_end", rule="page_range")
     if volume is None and item_number is None:
         item_number = _next_item_number(fonds, year, stage.category, retention)
-    record = Record(
-        fonds=fonds, year=year, category=stage.category, stage=stage, retention=retention,
-        volume=volume, title=title, formed_on=formed_on, status=status,
-        appraisal_due_on=_due_date(stage, formed_on, retention),
-        code_fonds=fonds.code, code_category=stage.category.code, code_stage=stage.code,
-        code_retention=retention.code, volume_number=volume.number if volume else None,
-        item_number=item_number, page_start=page_start, page_end=page_end,
-    )
+    record.fonds, record.year, record.category, record.stage = fonds, year, stage.category, stage
+    record.retention, record.volume, record.formed_on = retention, volume, formed_on
+    record.appraisal_due_on = _due_date(stage, formed_on, retention)
+    record.code_fonds, record.code_category = fonds.code, stage.category.code
+    record.code_stage, record.code_retention = stage.code, retention.code
+    record.volume_number = volume.number if volume else None
+    record.item_number, record.page_start, record.page_end = item_number, page_start, page_end
     record.archive_code = codes.render(_parts(record), in_volume=volume is not None)
-    if Record.objects.filter(archive_code=record.archive_code).exists():
+    taken = Record.objects.filter(archive_code=record.archive_code).exclude(pk=record.pk)
+    if taken.exists():
         raise ArchiveCodeError(f"档号 {record.archive_code} is already taken",
                                field="archive_code", rule="unique")
+
+
+def _save_filed(record: Record, *, actor, action: str, details: dict) -> Record:
     try:
         with transaction.atomic():
-            _save(record, actor=actor, action="create",
-                  details={"archive_code": record.archive_code, "title": title,
-                           "retention": retention.code})
+            return _save(record, actor=actor, action=action, details=details)
     except IntegrityError:
         raise ArchiveCodeError(f"档号 {record.archive_code} is already taken",
                                field="archive_code", rule="unique") from None
+
+
+@transaction.atomic
+def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None = None,
+                  fonds: Fonds | None = None, volume: Volume | None = None, year: int | None = None,
+                  retention: RetentionPeriod | None = None, item_number: int | None = None,
+                  page_start: int | None = None, page_end: int | None = None,
+                  members: Iterable[Member] = (), units: Iterable[Unit] = (),
+                  status: str = RecordStatus.READY) -> Record:
+    """Catalogue a record by hand, inside ``volume`` or, without one, as an item on its own.
+
+    The 档号 components are copied from the plan now; the code is rendered with
+    the deployment's template for the filing form and must be unique.
+    """
+    record = Record(fonds=fonds or (volume.fonds if volume else None), title=title, status=status)
+    _apply_filing(record, stage=stage, formed_on=formed_on, volume=volume, year=year,
+                  retention=retention, item_number=item_number, page_start=page_start,
+                  page_end=page_end)
+    _save_filed(record, actor=actor, action="create",
+                details={"archive_code": record.archive_code, "title": title,
+                         "retention": record.retention.code})
     for member in members:
         record_link_member(actor=actor, record=record, member=member)
     for unit in units:
         record_link_unit(actor=actor, record=record, unit=unit)
+    return record
+
+
+@transaction.atomic
+def record_receive(*, actor, fonds: Fonds, title: str, original_sha256: str,
+                   source_name: str = "", formed_on: dt.date | None = None,
+                   year: int | None = None) -> tuple[Record, bool]:
+    """Register a record whose original is already stored, before it is classified.
+
+    The same original received twice gives the existing record back: returns
+    ``(record, created)``.
+    """
+    existing = (Record.objects.select_for_update().filter(original_sha256=original_sha256)
+                .exclude(status=RecordStatus.DESTROYED).first())
+    if existing is not None:
+        return existing, False
+    record = Record(fonds=fonds, title=title[:500], original_sha256=original_sha256,
+                    source_name=source_name[:500], formed_on=formed_on,
+                    year=year or (formed_on.year if formed_on else dt.date.today().year),
+                    status=RecordStatus.RECEIVED)
+    _save(record, actor=actor, action="receive",
+          details={"source": source_name, "original_sha256": original_sha256})
+    return record, True
+
+
+@transaction.atomic
+def record_file(*, actor, record: Record, stage: Stage | None = None,
+                formed_on: dt.date | None = None, volume: Volume | None = None,
+                year: int | None = None, retention: RetentionPeriod | None = None,
+                item_number: int | None = None, page_start: int | None = None,
+                page_end: int | None = None, confidence: float | None = None) -> Record:
+    """Classify a received record and give it its 档号; a filed record keeps its code."""
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if record.is_filed:
+        raise CatalogError(f"record is already filed as {record.archive_code}",
+                           field="archive_code", rule="already_filed")
+    _apply_filing(record, stage=stage, formed_on=formed_on or record.formed_on, volume=volume,
+                  year=year, retention=retention, item_number=item_number,
+                  page_start=page_start, page_end=page_end)
+    record.classification_confidence = confidence
+    return _save_filed(record, actor=actor, action="file",
+                       details={"archive_code": record.archive_code, "stage": record.stage.code,
+                                "retention": record.retention.code, "confidence": confidence})
+
+
+# Allowed moves of a record's status; anything else is refused.
+TRANSITIONS = {
+    RecordStatus.RECEIVED: {RecordStatus.PROCESSING, RecordStatus.FAILED},
+    RecordStatus.PROCESSING: {RecordStatus.PROCESSING, RecordStatus.NEEDS_REVIEW,
+                              RecordStatus.READY, RecordStatus.FAILED},
+    RecordStatus.NEEDS_REVIEW: {RecordStatus.READY, RecordStatus.FAILED},
+    RecordStatus.FAILED: {RecordStatus.PROCESSING},
+    RecordStatus.READY: set(),
+    RecordStatus.DESTROYED: set(),
+}
+
+
+@transaction.atomic
+def record_status_change(*, actor, record: Record, to: str, errors: list[str] | None = None) -> Record:
+    """Move a record to status ``to`` if allowed, recording why when it failed."""
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if to not in TRANSITIONS.get(record.status, set()):
+        raise CatalogError(f"a record cannot go from {record.status} to {to}",
+                           field="status", rule="transition")
+    if to == RecordStatus.READY and not record.is_filed:
+        raise CatalogError("a record must be filed (have its 档号) before it is ready",
+                           field="archive_code", rule="not_filed")
+    old = record.status
+    record.status = to
+    if errors is not None:
+        record.errors = errors
+    record.save(update_fields=["status", "errors", "updated_at"])
+    _announce(instance=record, action="status", actor=actor,
+              details={"from": old, "to": to, "errors": errors or []})
     return record
 
 
@@ -381,6 +472,8 @@ def record_update(*, actor, record: Record, title: str, formed_on: dt.date,
     if record.status == RecordStatus.DESTROYED:
         raise CatalogError("a destroyed record is a tombstone and cannot be edited",
                            field="status", rule="destroyed")
+    if not record.is_filed:
+        raise CatalogError("file the record first", field="archive_code", rule="not_filed")
     if page_end is not None and record.page_start is not None and page_end < record.page_start:
         raise CatalogError(f"last page {page_end} is before first page {record.page_start}",
                            field="page_end", rule="page_range")
