@@ -146,7 +146,8 @@ class Member(models.Model):
     """参保人: identified by the citizen ID number, which is also the SS number."""
 
     id_number = models.CharField(_("citizen ID number"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    # Blank when the member was found by number in a scanned record.
+    name = models.CharField(_("name"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("member")
@@ -160,7 +161,7 @@ class Member(models.Model):
 class Unit(models.Model):
     """参保单位: an insured employer or organisation."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, blank=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True,
                                    null=True, blank=True)
     org_code = models.CharField(_("organisation code"), max_length=9, blank=True, db_index=True)

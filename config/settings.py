@@ -137,6 +137,13 @@ ARCHIVE_CODE_TEMPLATE_VOLUME = env_str(
 ARCHIVE_CODE_TEMPLATE_ITEM = env_str(
     "ARCHIVE_CODE_TEMPLATE_ITEM", "{fonds}-{category}·{year}-{retention}-{item:04}")
 
+# --- Ingest --------------------------------------------------------------------------------
+INGEST_MAX_FILE_MB = env_int("INGEST_MAX_FILE_MB", 500, minimum=1)
+INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000, minimum=1)
+INGEST_PROCESSES = env_int("INGEST_PROCESSES", 0, minimum=0)  # 0: one per core
+INGEST_CLASSIFY_THRESHOLD = float(env_int("INGEST_CLASSIFY_THRESHOLD_PERCENT", 60, minimum=0)) / 100
+INGEST_STUCK_MINUTES = env_int("INGEST_STUCK_MINUTES", 30, minimum=1)
+
 # --- Object storage -------------------------------------------------------------------
 ARCHIVE_STORAGE_KIND = env_choice("ARCHIVE_STORAGE", ("local", "s3"), "local")
 if ARCHIVE_STORAGE_KIND == "s3":
@@ -197,11 +204,18 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# OCR runs on its own queue so long scans never hold up other work.
+CELERY_TASK_ROUTES = {"ingest.tasks.process_page": {"queue": "ocr"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "fixity-check-nightly": {
         "task": "archive.tasks.fixity_check_task",
         "schedule": env_int("FIXITY_CHECK_INTERVAL_SECONDS", 24 * 3600, minimum=60),
+    },
+    "ingest-sweep": {
+        "task": "ingest.tasks.sweep_stuck_records",
+        "schedule": 300,
     },
 }
 

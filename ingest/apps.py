@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IngestConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "ingest"
+    verbose_name = _("Ingest")

@@ -1,0 +1,168 @@
+"""Parsers turn an original file into pages; every parser follows one protocol.
+
+A parser opens the bytes once, says how many pages there are, and renders one
+page at a time (so pages can be worked on by different processes): an image to
+OCR, or the text layer of a born-digital PDF page with its character boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from PIL import Image, ImageOps, ImageSequence
+
+from .formats import JPEG, PDF, PNG, TIFF
+
+# Pillow's own guard against decompression bombs, made an error (not a warning).
+MAX_IMAGE_PIXELS = 180_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+PDF_RENDER_DPI = 300
+
+
+class InvalidFile(ValueError):
+    """The file is of an accepted format but cannot be used; the message says why."""
+
+    def __init__(self, message: str, rule: str):
+        super().__init__(message)
+        self.rule = rule
+
+
+@dataclass
+class PageContent:
+    image: Image.Image | None = None
+    text: str = ""
+    words: list[list] = field(default_factory=list)
+    dpi: int | None = None
+
+
+class Parser(Protocol):
+    kinds: frozenset[str]
+
+    def page_count(self) -> int: ...
+
+    def page(self, index: int) -> PageContent: ...
+
+    def close(self) -> None: ...
+
+
+def _open_image(data: bytes) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError as exc:
+        raise InvalidFile(f"image too large, refused as a decompression bomb: {exc}",
+                          "decompression_bomb") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InvalidFile(f"the image does not decode: {exc}", "broken_image") from None
+    return image
+
+
+class ImageParser:
+    """TIFF (multi-page), JPEG and PNG scans."""
+
+    kinds = frozenset({TIFF, JPEG, PNG})
+
+    def __init__(self, data: bytes):
+        self._image = _open_image(data)
+        try:
+            self._frames = getattr(self._image, "n_frames", 1)
+            for frame in range(self._frames):  # decode every frame now: a truncated one fails here
+                self._image.seek(frame)
+                self._image.load()
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise InvalidFile(f"page {frame + 1} of the image does not decode: {exc}",
+                              "broken_image") from None
+
+    def page_count(self) -> int:
+        return self._frames
+
+    def page(self, index: int) -> PageContent:
+        self._image.seek(index)
+        frame = ImageOps.exif_transpose(self._image.copy())
+        dpi = self._image.info.get("dpi", (None,))[0]
+        return PageContent(image=frame, dpi=int(dpi) if dpi else None)
+
+    def close(self) -> None:
+        self._image.close()
+
+
+class PdfParser:
+    """PDFs: the text layer where a page has one, the page rendered for OCR where not."""
+
+    kinds = frozenset({PDF})
+
+    def __init__(self, data: bytes):
+        import pypdfium2 as pdfium
+
+        try:
+            self._pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            message = str(exc)
+            if "password" in message.lower():
+                raise InvalidFile("the PDF is encrypted with a password", "encrypted") from None
+            raise InvalidFile(f"the PDF cannot be opened: {message}", "broken_pdf") from None
+        if len(self._pdf) == 0:
+            raise InvalidFile("the PDF has no pages", "no_pages")
+
+    def page_count(self) -> int:
+        return len(self._pdf)
+
+    def page(self, index: int) -> PageContent:
+        page = self._pdf[index]
+        try:
+            textpage = page.get_textpage()
+            text, words = _text_layer(textpage, page.get_height())
+            textpage.close()
+            if text.strip():
+                return PageContent(text=text, words=words, dpi=72)
+            bitmap = page.render(scale=PDF_RENDER_DPI / 72, grayscale=True)
+            return PageContent(image=bitmap.to_pil(), dpi=PDF_RENDER_DPI)
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        self._pdf.close()
+
+
+def _text_layer(textpage, page_height: float) -> tuple[str, list[list]]:
+    """Return a page's text and its words with boxes in points from the top-left corner.
+
+    A Chinese character is a word of its own; letters and digits run together.
+    """
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    words: list[list] = []
+    current, box = "", None
+    for i in range(count):
+        ch = textpage.get_text_range(i, 1)
+        if not ch.strip():
+            current, box = _flush(words, current, box)
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        char_box = [left, page_height - top, right, page_height - bottom]
+        if ch.isascii() and ch.isalnum():
+            current += ch
+            box = char_box if box is None else [min(box[0], char_box[0]), min(box[1], char_box[1]),
+                                                max(box[2], char_box[2]), max(box[3], char_box[3])]
+            continue
+        current, box = _flush(words, current, box)
+        _flush(words, ch, char_box)
+    _flush(words, current, box)
+    return text.replace("\r\n", "\n"), words
+
+
+def _flush(words: list, text: str, box) -> tuple[str, None]:
+    if text and box is not None:
+        left, top, right, bottom = box
+        words.append([text, round(left), round(top), round(right - left), round(bottom - top), 100.0])
+    return "", None
+
+
+def open_parser(kind: str, data: bytes) -> Parser:
+    """Open ``data`` of format ``kind`` with the parser for it."""
+    for parser in (ImageParser, PdfParser):
+        if kind in parser.kinds:
+            return parser(data)
+    raise InvalidFile(f"no parser for {kind}", "unsupported")
