@@ -1,0 +1,116 @@
+"""Take files, folders and ZIP archives into the archive, optionally with a manifest."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from catalog.models import Page, Record, RecordStatus, Stage
+from ingest.inline import process_records
+from ingest.manifest import ManifestError, read_manifest
+from ingest.services import batch_create, collect_sources, file_ingest
+
+DONE = {RecordStatus.READY, RecordStatus.NEEDS_REVIEW, RecordStatus.FAILED}
+
+
+class Command(BaseCommand):
+    help = "Ingest scans and PDFs: files, folders, ZIP archives."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--manifest", help="CSV or XLSX with metadata per file")
+        parser.add_argument("--category", help="category code for every file")
+        parser.add_argument("--stage", help="stage code for every file")
+        parser.add_argument("--year", type=int, help="year for every file")
+        parser.add_argument("--fonds", help="fonds code (default: the first fonds)")
+        parser.add_argument("--wait", action="store_true",
+                            help="process now and wait until every record is done")
+        parser.add_argument("--processes", type=int, default=0,
+                            help="with --wait: processes for OCR (default: one per core)")
+        parser.add_argument("--json", action="store_true", help="one JSON object per record")
+        parser.add_argument("--with-text", action="store_true", help="add pages_text to JSON")
+
+    def handle(self, *args, **options):
+        common = self._common(options)
+        manifest = {}
+        if options["manifest"]:
+            try:
+                manifest = read_manifest(options["manifest"])
+            except ManifestError as exc:
+                raise CommandError(str(exc)) from None
+        batch = batch_create(actor=None, source="cli", label=" ".join(options["paths"])[:300])
+        items = []
+        seen = set()
+        for source in collect_sources(options["paths"]):
+            row = manifest.get(source.name) or manifest.get(source.name.rsplit("/", 1)[-1])
+            if row is not None:
+                seen.add(row.file)
+            metadata = {**common, **(row.metadata if row else {})}
+            items.append(file_ingest(actor=None, batch=batch, source=source, metadata=metadata,
+                                     errors=row.errors if row else None,
+                                     queue=not options["wait"]))
+        for name, row in manifest.items():
+            if name not in seen:
+                items.append(file_ingest(actor=None, batch=batch, source=_missing(name),
+                                         metadata=row.metadata))
+        record_ids = [i.record_id for i in items if i.record_id]
+        if options["wait"]:
+            total = Page.objects.filter(record_id__in=record_ids).count()
+            bar = tqdm(total=total or None, unit="页", disable=not sys.stderr.isatty(),
+                       file=sys.stderr, desc="OCR")
+            process_records(record_ids, processes=options["processes"] or None,
+                            on_page=lambda _: bar.update(1))
+            bar.close()
+        failed = False
+        for item in items:
+            row = self._row(item, options["with_text"])
+            failed |= row["status"] in {"refused", RecordStatus.FAILED}
+            if options["json"]:
+                self.stdout.write(json.dumps(row, ensure_ascii=False))
+            else:
+                errors = "; ".join(row["errors"])
+                self.stdout.write(f"{row['status']:<12} {row['archive_code'] or '-':<28} "
+                                  f"{row['source']}{'  ' + errors if errors else ''}")
+        if failed:
+            sys.exit(1)
+
+    def _common(self, options) -> dict:
+        common = {}
+        if options["stage"]:
+            stage = Stage.objects.select_related("category").filter(code=options["stage"]).first()
+            if stage is None:
+                raise CommandError(f"--stage {options['stage']}: unknown stage code")
+            if options["category"] and stage.category.code != options["category"]:
+                raise CommandError(f"--stage {stage.code} belongs to category {stage.category.code}")
+            common["stage"] = stage.code
+        elif options["category"]:
+            raise CommandError("--category needs --stage: a record is filed under a stage")
+        if options["year"]:
+            common["year"] = options["year"]
+        if options["fonds"]:
+            common["fonds"] = options["fonds"]
+        return common
+
+    def _row(self, item, with_text: bool) -> dict:
+        row = {"id": item.record_id, "source": item.source, "archive_code": None,
+               "status": "refused" if item.refused else None, "pages": 0, "category": None,
+               "stage": None, "retention": None, "errors": list(item.errors)}
+        if item.record_id:
+            record = Record.objects.with_plan().get(pk=item.record_id)
+            pages = list(record.pages.order_by("number"))
+            row.update(archive_code=record.archive_code, status=record.status, pages=len(pages),
+                       category=record.category.code if record.category else None,
+                       stage=record.stage.code if record.stage else None,
+                       retention=record.retention.code if record.retention else None,
+                       errors=list(record.errors))
+            if with_text:
+                row["pages_text"] = [p.text for p in pages]
+        return row
+
+
+def _missing(name: str):
+    from ingest.services import Source
+    return Source(name, None, f"{name}: listed in the manifest but not found among the files")
