@@ -230,25 +230,22 @@ class Classify(Step):
 
     def run(self, ctx):
         record, meta = ctx.record, ctx.metadata
-        formed_on = _date(meta.get("date")) or record.formed_on
+        text = "\n".join(record.pages.values_list("text", flat=True))
+        formed_on = _date(meta.get("date")) or record.formed_on or classify.find_date(text)
         if meta.get("stage"):
-            stage, confidence = Stage.objects.with_plan().get(code=meta["stage"]), 1.0
+            stage_code, confidence = meta["stage"], 1.0
         else:
-            text = "\n".join(record.pages.values_list("text", flat=True))
             suggestion = classify.suggest_stage(text)
-            formed_on = formed_on or classify.find_date(text)
-            record.classification_confidence = suggestion.confidence
-            Record.objects.filter(pk=record.pk).update(
-                classification_confidence=suggestion.confidence)
-            if (suggestion.stage_code is None
-                    or suggestion.confidence < settings.INGEST_CLASSIFY_THRESHOLD
-                    or formed_on is None):
-                ctx.errors.append(
-                    f"classification uncertain (suggested {suggestion.stage_code or 'none'}, "
-                    f"confidence {suggestion.confidence:.2f}"
-                    + (", no formation date found" if formed_on is None else "") + ")")
+            stage_code, confidence = suggestion.stage_code, suggestion.confidence
+            Record.objects.filter(pk=record.pk).update(classification_confidence=confidence)
+            if stage_code is None or confidence < settings.INGEST_CLASSIFY_THRESHOLD:
+                ctx.errors.append(f"classification uncertain (suggested {stage_code or 'none'}, "
+                                  f"confidence {confidence:.2f})")
                 return
-            stage, confidence = Stage.objects.with_plan().get(code=suggestion.stage_code), suggestion.confidence
+        if formed_on is None:
+            ctx.errors.append(f"no formation date given or found in the text (stage {stage_code})")
+            return
+        stage = Stage.objects.with_plan().get(code=stage_code)
         volume = None
         if meta.get("volume"):
             volume = Volume.objects.filter(fonds=record.fonds, year=meta.get("year") or formed_on.year,

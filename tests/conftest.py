@@ -40,3 +40,14 @@ def required_env(name: str) -> str:
     if not value:
         pytest.fail(f"{name} is not set: run the tests with scripts/test, which starts the services")
     return value
+
+
+@pytest.fixture
+def local_store(settings, tmp_path):
+    """A fresh local object store for this test only."""
+    from archive.storage import object_store
+    settings.ARCHIVE_STORAGE = {"BACKEND": "archive.storage.local.LocalObjectStore",
+                                "OPTIONS": {"root": str(tmp_path / "objects")}}
+    object_store.cache_clear()
+    yield object_store()
+    object_store.cache_clear()

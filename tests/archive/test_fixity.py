@@ -8,18 +8,8 @@ from django.core.management import call_command
 
 from archive.models import AuditEvent, StoredObject
 from archive.services import stored_object_put
-from archive.storage import object_store
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def local_store(settings, tmp_path):
-    settings.ARCHIVE_STORAGE = {"BACKEND": "archive.storage.local.LocalObjectStore",
-                                "OPTIONS": {"root": str(tmp_path / "objects")}}
-    object_store.cache_clear()
-    yield object_store()
-    object_store.cache_clear()
 
 
 def _run() -> tuple[int, str]:
