@@ -22,7 +22,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps
 
 from archive.services import stored_object_put
-from archive.storage import object_store
+from archive.storage import ObjectNotFound, object_store
 from catalog import services as catalog
 from catalog.models import (LinkSource, Member, Page, Record, RecordStatus, RetentionPeriod, Stage,
                             Unit, Volume)
@@ -50,7 +50,11 @@ class Context:
 
     @cached_property
     def data(self) -> bytes:
-        return object_store().get(self.record.original_sha256)
+        try:
+            return object_store().get(self.record.original_sha256)
+        except ObjectNotFound:
+            raise StepFailed(f"the original {self.record.original_sha256} is missing from the "
+                             "object store") from None
 
     @cached_property
     def kind(self) -> str:

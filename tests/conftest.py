@@ -51,3 +51,40 @@ def local_store(settings, tmp_path):
     object_store.cache_clear()
     yield object_store()
     object_store.cache_clear()
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def start_worker(*, env: dict | None = None, concurrency: int = 2, queues: str = "celery,ocr"):
+    """Start a real Celery worker on the Redis broker, sharing the test database."""
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    required_env("CELERY_BROKER_URL")
+    db = connection.settings_dict
+    full_env = {**os.environ, "DATABASE_URL":
+                f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}", **(env or {})}
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency",
+         str(concurrency), "-Q", queues, "--loglevel", "WARNING", "--without-gossip",
+         "--without-mingle", "--prefetch-multiplier", "1"],
+        cwd=ROOT, env=full_env, start_new_session=True)
+
+
+def stop_worker(process, *, kill: bool = False) -> None:
+    """Stop a worker and all its children; with ``kill``, as a crash would (SIGKILL)."""
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
