@@ -4,43 +4,11 @@ Screenshots are written to test-artifacts/ for a person to look at.
 """
 
 import datetime as dt
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.catalog import factories
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is not installed: scripts/system-packages installs it")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test around it are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _sign_in(page, live_server, username: str):
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "correct-horse-42")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
+from tests.conftest import ARTIFACTS, sign_in as _sign_in
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_officer_signs_in_and_sees_the_file_plan_and_records(browser, live_server, officer):

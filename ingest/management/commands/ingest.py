@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             except ManifestError as exc:
                 raise CommandError(str(exc)) from None
         batch = batch_create(actor=None, source="cli", label=" ".join(options["paths"])[:300])
+        # With --wait and a worker listening, the worker does the work; else this command does.
+        inline = options["wait"] and not _workers_running()
         items = []
         seen = set()
         for source in collect_sources(options["paths"]):
@@ -51,19 +54,21 @@ class Command(BaseCommand):
             metadata = {**common, **(row.metadata if row else {})}
             items.append(file_ingest(actor=None, batch=batch, source=source, metadata=metadata,
                                      errors=row.errors if row else None,
-                                     queue=not options["wait"]))
+                                     queue=not inline))
         for name, row in manifest.items():
             if name not in seen:
                 items.append(file_ingest(actor=None, batch=batch, source=_missing(name),
                                          metadata=row.metadata))
         record_ids = [i.record_id for i in items if i.record_id]
-        if options["wait"]:
+        if inline:
             total = Page.objects.filter(record_id__in=record_ids).count()
             bar = tqdm(total=total or None, unit="页", disable=not sys.stderr.isatty(),
                        file=sys.stderr, desc="OCR")
             process_records(record_ids, processes=options["processes"] or None,
                             on_page=lambda _: bar.update(1))
             bar.close()
+        elif options["wait"]:
+            _wait_for_workers(record_ids)
         failed = False
         for item in items:
             row = self._row(item, options["with_text"])
@@ -109,6 +114,27 @@ class Command(BaseCommand):
             if with_text:
                 row["pages_text"] = [p.text for p in pages]
         return row
+
+
+def _workers_running() -> bool:
+    from config.celery import app
+    try:
+        return bool(app.control.ping(timeout=1.0))
+    except Exception:  # a broker without broadcast (the file broker) cannot be asked
+        return False
+
+
+def _wait_for_workers(record_ids: list[int]) -> None:
+    bar = tqdm(total=len(record_ids), unit="件", disable=not sys.stderr.isatty(), file=sys.stderr)
+    done = 0
+    while True:
+        now = Record.objects.filter(pk__in=record_ids, status__in=DONE).count()
+        bar.update(now - done)
+        done = now
+        if done >= len(record_ids):
+            break
+        time.sleep(1)
+    bar.close()
 
 
 def _missing(name: str):

@@ -1,0 +1,42 @@
+"""Upload in the admin: several files at once, then the batch's progress."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from catalog.models import Record, RecordStatus
+from ingest.inline import process_records
+from ingest.models import Batch
+from tests.catalog import factories
+from tests.ingest import samples
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_uploads_several_files_and_sees_each_in_the_batch(client, officer, local_store):
+    factories.fonds()
+    client.force_login(officer)
+    files = [SimpleUploadedFile("reg.png", samples.encode([samples.page_image(samples.REGISTRATION)],
+                                                          "PNG")),
+             SimpleUploadedFile("empty.jpg", b"")]
+    response = client.post("/admin/ingest/upload/", {"files": files, "formed_on": "2013-04-01",
+                                                     "stage": factories.stage("GL01").pk})
+    assert response.status_code == 302
+    batch = Batch.objects.get()
+    assert response["Location"] == f"/admin/ingest/batch/{batch.pk}/"
+    record = Record.objects.get()
+    assert record.status == RecordStatus.RECEIVED
+    process_records([record.pk], processes=1)
+
+    progress = client.get(f"/admin/ingest/batch/{batch.pk}/", {"format": "json"}).json()
+    assert progress["finished"] and progress["pages_done"] == progress["pages_total"] == 1
+    rows = {row["source"]: row for row in progress["items"]}
+    assert rows["reg.png"]["status"] == "ready"
+    assert rows["reg.png"]["archive_code"] == "0211-GL·2013-Y-0001"
+    assert rows["empty.jpg"]["errors"] == ["the file is empty"]
+    page = client.get(f"/admin/ingest/batch/{batch.pk}/").content.decode()
+    assert "已就绪" in page and "the file is empty" in page
+
+
+def test_counter_staff_cannot_upload(client, clerk):
+    client.force_login(clerk)
+    assert client.get("/admin/ingest/upload/").status_code in (302, 403)
