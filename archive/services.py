@@ -14,16 +14,18 @@ from .storage import ObjectNotFound, ObjectStore, object_store
 
 
 def stored_object_put(*, actor, data: bytes | BinaryIO, content_type: str = "",
-                      store: ObjectStore | None = None) -> StoredObject:
+                      store: ObjectStore | None = None, derived: bool = False) -> StoredObject:
     """Store bytes under their SHA-256 and register them; the same bytes give the same row.
 
     The object is written before the row, so a row never names a missing object.
+    Originals are audited as they arrive; ``derived`` objects (page images,
+    thumbnails) are made again from an original and are not.
     """
     info = (store or object_store()).put(data)
     with transaction.atomic():
         stored, created = StoredObject.objects.get_or_create(
             sha256=info.sha256, defaults={"size": info.size, "content_type": content_type})
-        if created:
+        if created and not derived:
             audit_event_record(actor=actor, action="store", object_type="archive.StoredObject",
                                object_id=info.sha256, details={"size": info.size,
                                                                "content_type": content_type})

@@ -1,11 +1,11 @@
-"""Process records in this process and a pool of child processes, when no worker runs."""
+"""Process records in this process or a pool of child processes, when no worker runs."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 from django.db import connections
@@ -19,45 +19,48 @@ def _child_init() -> None:
     django.setup()
 
 
-def _extract(page_id: int) -> int:
+def _in_child(fn, arg):
     try:
-        return pipeline.extract_page(page_id).record_id
+        return fn(arg)
     finally:
         connections.close_all()
 
 
-def _extract_reporting(page_id: int, on_page) -> None:
-    _report(page_id, lambda: pipeline.extract_page(page_id), on_page)
-
-
-def _report(page_id: int, get_result, on_page) -> None:
+def _extract(page_id: int) -> int:
+    """Extract a page; a page that cannot be read fails its record."""
     try:
-        get_result()
+        pipeline.extract_page(page_id)
     except pipeline.StepFailed as exc:
         from catalog.models import Page
         pipeline.fail_record(Page.objects.get(pk=page_id).record_id, str(exc))
-    if on_page:
-        on_page(page_id)
+    return page_id
+
+
+def _finish(record_id: int) -> str:
+    return pipeline.finish_record(record_id).status
 
 
 def process_records(record_ids: Iterable[int], *, processes: int | None = None,
                     on_page: Callable[[int], None] | None = None) -> None:
-    """Prepare every record, extract their pages in parallel, then finish each record."""
+    """Prepare the records, extract every page, finish each record: each phase in parallel."""
     record_ids = list(record_ids)
-    pages: list[int] = []
-    for record_id in record_ids:
-        pages.extend(pipeline.prepare_record(record_id))
     workers = processes or settings.INGEST_PROCESSES or os.cpu_count() or 1
-    if pages and workers == 1:
+    if workers == 1:
+        pages = [p for r in record_ids for p in pipeline.prepare_record(r)]
         for page_id in pages:
-            _extract_reporting(page_id, on_page)
-    elif pages:
-        connections.close_all()  # children must not share the parent's database sockets
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, len(pages)), mp_context=context,
-                                 initializer=_child_init) as pool:
-            futures = {pool.submit(_extract, page_id): page_id for page_id in pages}
-            for future in as_completed(futures):
-                _report(futures[future], future.result, on_page)
-    for record_id in record_ids:
-        pipeline.finish_record(record_id)
+            _extract(page_id)
+            if on_page:
+                on_page(page_id)
+        for record_id in record_ids:
+            _finish(record_id)
+        return
+    connections.close_all()  # children must not share the parent's database sockets
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_child_init) as pool:
+        prepared = pool.map(_in_child, [pipeline.prepare_record] * len(record_ids), record_ids)
+        pages = [p for page_ids in prepared for p in page_ids]
+        for page_id in pool.map(_in_child, [_extract] * len(pages), pages):
+            if on_page:
+                on_page(page_id)
+        list(pool.map(_in_child, [_finish] * len(record_ids), record_ids))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 
 import pytesseract
@@ -29,8 +30,18 @@ def join_cjk(text: str) -> str:
     return _SPACE_BETWEEN_CJK.sub("", text)
 
 
-def ocr_image(image: Image.Image, *, lang: str = LANG, timeout: int = 300) -> OcrResult:
-    """Run Tesseract once on ``image`` and return indexed text, words with boxes and confidence."""
+def ocr_encoded(data: bytes, *, suffix: str = ".png", lang: str = LANG,
+                timeout: int = 300) -> OcrResult:
+    """OCR an already encoded page image, handing the file to Tesseract without re-encoding."""
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        handle.write(data)
+        handle.flush()
+        return ocr_image(handle.name, lang=lang, timeout=timeout)
+
+
+def ocr_image(image: Image.Image | str, *, lang: str = LANG, timeout: int = 300) -> OcrResult:
+    """Run Tesseract once on ``image`` (or an image file's path) and return indexed text,
+    words with boxes and confidence."""
     data = pytesseract.image_to_data(image, lang=lang, output_type=pytesseract.Output.DICT,
                                      timeout=timeout)
     words, lines, confidences = [], {}, []

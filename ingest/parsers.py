@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image
 
 from .formats import JPEG, PDF, PNG, TIFF
 
@@ -48,9 +48,9 @@ class Parser(Protocol):
 
 
 def _open_image(data: bytes) -> Image.Image:
+    # Opening reads the header only: the size (and so the bomb guard) is known, pixels are not.
     try:
         image = Image.open(io.BytesIO(data))
-        image.load()
     except Image.DecompressionBombError as exc:
         raise InvalidFile(f"image too large, refused as a decompression bomb: {exc}",
                           "decompression_bomb") from None
@@ -68,19 +68,21 @@ class ImageParser:
         self._image = _open_image(data)
         try:
             self._frames = getattr(self._image, "n_frames", 1)
-            for frame in range(self._frames):  # decode every frame now: a truncated one fails here
-                self._image.seek(frame)
-                self._image.load()
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise InvalidFile(f"page {frame + 1} of the image does not decode: {exc}",
-                              "broken_image") from None
+            raise InvalidFile(f"the image's pages cannot be counted: {exc}", "broken_image") from None
 
     def page_count(self) -> int:
         return self._frames
 
     def page(self, index: int) -> PageContent:
-        self._image.seek(index)
-        frame = ImageOps.exif_transpose(self._image.copy())
+        """Decode one page; a truncated or corrupt page is refused here."""
+        try:
+            self._image.seek(index)
+            self._image.load()
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise InvalidFile(f"page {index + 1} of the image does not decode: {exc}",
+                              "broken_image") from None
+        frame = self._image if self._frames == 1 else self._image.copy()
         dpi = self._image.info.get("dpi", (None,))[0]
         return PageContent(image=frame, dpi=int(dpi) if dpi else None)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from PIL import Image, ImageOps
@@ -24,13 +24,14 @@ from PIL import Image, ImageOps
 from archive.services import stored_object_put
 from archive.storage import ObjectNotFound, object_store
 from catalog import services as catalog
+from catalog.errors import CatalogError
 from catalog.models import (LinkSource, Member, Page, Record, RecordStatus, RetentionPeriod, Stage,
                             Unit, Volume)
 
 from . import classify
-from .formats import MIME, UnsupportedFormat, detect
+from .formats import JPEG, MIME, PNG, UnsupportedFormat, detect
 from .models import BatchItem, FourPropertiesCheck
-from .ocr import ocr_image
+from .ocr import ocr_encoded
 from .parsers import InvalidFile, open_parser
 
 log = logging.getLogger(__name__)
@@ -130,20 +131,30 @@ def extract_page(page_id: int) -> Page:
     if page.text_done_at is not None:
         return page
     ctx = Context(page.record)
-    content = ctx.parser.page(page.number - 1)
+    try:
+        content = ctx.parser.page(page.number - 1)
+    except InvalidFile as exc:
+        raise StepFailed(str(exc)) from None
     updates: dict = {"dpi": content.dpi}
+    encoded = None
     if content.image is not None:
-        image = _normalise(content.image)
+        image, unchanged = _normalise(content.image)
         updates.update(width=image.width, height=image.height)
-        updates["object_sha256"] = _store_png(image)
+        if unchanged and ctx.parser.page_count() == 1 and ctx.kind in (PNG, JPEG):
+            # The original already is the normalised page: keep it, don't encode it again.
+            encoded, suffix = ctx.data, f".{ctx.kind}"
+            updates["object_sha256"] = ctx.record.original_sha256
+        else:
+            encoded, suffix = _png(image), ".png"
+            updates["object_sha256"] = _store(encoded)
         thumb = image.copy()
         thumb.thumbnail(THUMBNAIL_SIZE)
-        updates["thumbnail_sha256"] = _store_png(thumb)
+        updates["thumbnail_sha256"] = _store(_png(thumb))
     if content.text.strip():
         updates.update(text=content.text.strip(), words=content.words, text_source="pdf_text",
                        confidence=100.0, raw_ocr="")
     else:
-        result = ocr_image(_normalise(content.image))
+        result = ocr_encoded(encoded, suffix=suffix)
         updates.update(text=result.text, words=result.words, text_source="ocr",
                        confidence=result.confidence, raw_ocr=result.raw)
     updates["text_done_at"] = timezone.now()
@@ -152,15 +163,25 @@ def extract_page(page_id: int) -> Page:
     return page
 
 
-def _normalise(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image)
-    return image if image.mode == "L" else image.convert("L")
+def _normalise(image: Image.Image) -> tuple[Image.Image, bool]:
+    """Upright and greyscale; say whether the image was already so."""
+    if image.getexif().get(0x0112, 1) in (0, 1):  # EXIF orientation: already upright
+        if image.mode in ("L", "1"):
+            return image, True
+        return image.convert("L"), False
+    upright = ImageOps.exif_transpose(image)
+    return (upright if upright.mode == "L" else upright.convert("L")), False
 
 
-def _store_png(image: Image.Image) -> str:
+def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
-    return stored_object_put(actor=None, data=buffer.getvalue(), content_type="image/png").sha256
+    # Fast compression: pages are re-read far less often than they are written.
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def _store(data: bytes) -> str:
+    return stored_object_put(actor=None, data=data, content_type="image/png", derived=True).sha256
 
 
 # --- finish -------------------------------------------------------------------------------
@@ -184,11 +205,15 @@ class FourProperties(Step):
         missing = [n for n in ("title", "fonds", "year") if not getattr(record, n)]
         item("integrity", "required_metadata", not missing,
              "missing: " + ", ".join(missing) if missing else "title, fonds, year present")
-        pages = list(record.pages.all())
-        expected = ctx.parser.page_count()
-        complete = len(pages) == expected and all(p.text_done_at for p in pages)
-        item("integrity", "page_count", complete, f"{len(pages)} of {expected} pages processed")
-        item("usability", "format_valid", True, f"{ctx.kind} opens and renders")
+        # Pages were counted from the file when it was split; each must have been extracted.
+        pages = list(record.pages.order_by("number"))
+        numbers = [p.number for p in pages]
+        complete = numbers == list(range(1, len(pages) + 1)) and all(p.text_done_at for p in pages)
+        done = sum(1 for p in pages if p.text_done_at)
+        item("integrity", "page_count", bool(pages) and complete,
+             f"{done} of {len(pages)} pages extracted")
+        item("usability", "format_valid", bool(pages) and complete,
+             f"{ctx.kind}: every page opened and rendered")
         item("security", "file_type_allowed", ctx.kind in MIME, MIME.get(ctx.kind, ctx.kind))
         passed = all(i["passed"] for i in items)
         FourPropertiesCheck.objects.update_or_create(record=record,
@@ -207,21 +232,37 @@ class LinkIdentifiers(Step):
         record, meta = ctx.record, ctx.metadata
         text = "\n".join(record.pages.values_list("text", flat=True))
         citizens, credits = classify.find_identifiers(text)
-        for number in meta.get("member_ids", []):
-            member = Member.objects.filter(id_number=number).first() or catalog.member_create(
-                actor=None, id_number=number, name="")
-            catalog.record_link_member(actor=None, record=record, member=member)
-        for number in citizens:
-            member = Member.objects.filter(id_number=number).first()
-            if member is None:
-                member = catalog.member_create(actor=None, id_number=number, name="")
-            catalog.record_link_member(actor=None, record=record, member=member,
-                                       source=LinkSource.SUGGESTED)
-        for code in [*meta.get("unit_codes", []), *credits]:
-            unit = Unit.objects.filter(credit_code=code).first() or catalog.unit_create(
-                actor=None, name="", credit_code=code)
-            source = LinkSource.MANUAL if code in meta.get("unit_codes", []) else LinkSource.SUGGESTED
-            catalog.record_link_unit(actor=None, record=record, unit=unit, source=source)
+        given_members, given_units = meta.get("member_ids", []), meta.get("unit_codes", [])
+        for number in dict.fromkeys([*given_members, *citizens]):
+            source = LinkSource.MANUAL if number in given_members else LinkSource.SUGGESTED
+            catalog.record_link_member(actor=None, record=record, member=_member(number),
+                                       source=source)
+        for code in dict.fromkeys([*given_units, *credits]):
+            source = LinkSource.MANUAL if code in given_units else LinkSource.SUGGESTED
+            catalog.record_link_unit(actor=None, record=record, unit=_unit(code), source=source)
+
+
+def _member(number: str) -> Member:
+    """The member with this ID number, created unnamed if new (another process may race us)."""
+    found = Member.objects.filter(id_number=number).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return catalog.member_create(actor=None, id_number=number, name="")
+    except (IntegrityError, CatalogError):
+        return Member.objects.get(id_number=number)
+
+
+def _unit(code: str) -> Unit:
+    found = Unit.objects.filter(credit_code=code).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return catalog.unit_create(actor=None, name="", credit_code=code)
+    except (IntegrityError, CatalogError):
+        return Unit.objects.get(credit_code=code)
 
 
 class Classify(Step):
