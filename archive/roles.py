@@ -32,5 +32,9 @@ ROLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
+# Added later by the ingest app's own migration: view_fourpropertiescheck, view_batch for
+# officers, auditors, appraisal members and administrators.
+
+
 def group_name(role: str) -> str:
     return ROLES[role][0]

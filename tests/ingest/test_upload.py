@@ -40,3 +40,37 @@ def test_officer_uploads_several_files_and_sees_each_in_the_batch(client, office
 def test_counter_staff_cannot_upload(client, clerk):
     client.force_login(clerk)
     assert client.get("/admin/ingest/upload/").status_code in (302, 403)
+
+
+def test_officer_files_a_record_waiting_for_review(client, officer, local_store):
+    from ingest.services import Source, batch_create, file_ingest
+    factories.fonds()
+    batch = batch_create(actor=None, source="test")
+    item = file_ingest(actor=None, batch=batch, queue=False, source=Source(
+        "note.png", samples.encode([samples.page_image(["2015年1月1日 说明"])], "PNG")))
+    process_records([item.record_id], processes=1)
+    record = Record.objects.get(pk=item.record_id)
+    assert record.status == RecordStatus.NEEDS_REVIEW
+    client.force_login(officer)
+    assert "2015" in client.get(f"/admin/ingest/review/{record.pk}/").content.decode()
+    response = client.post(f"/admin/ingest/review/{record.pk}/", {
+        "stage": factories.stage("GL04").pk, "formed_on": "2015-01-01", "retention": ""})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.status, record.archive_code) == (RecordStatus.READY, "0211-GL·2015-F-0001")
+
+
+def test_the_four_properties_result_is_shown_to_officers(client, officer, local_store):
+    from ingest.services import Source, batch_create, file_ingest
+    factories.fonds()
+    item = file_ingest(actor=None, batch=batch_create(actor=None, source="t"), queue=False,
+                       source=Source("reg.png", samples.encode(
+                           [samples.page_image(samples.REGISTRATION)], "PNG")),
+                       metadata={"stage": "GL01", "date": "2013-04-01"})
+    process_records([item.record_id], processes=1)
+    client.force_login(officer)
+    listing = client.get("/admin/four_properties/").content.decode()
+    assert "0211-GL·2013-Y-0001" in listing
+    check = item.record.four_properties
+    detail = client.get(f"/admin/four_properties/inspect/{check.pk}/").content.decode()
+    assert "fixity" in detail and "authenticity" in detail
