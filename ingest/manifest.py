@@ -110,20 +110,15 @@ def _check(line: int, raw: dict) -> ManifestRow:
             meta["date"] = dt.date.fromisoformat(raw["date"]).isoformat()
         except ValueError:
             bad("date", f"{raw['date']!r} is not a date (YYYY-MM-DD)")
-    meta["member_ids"] = []
-    for number in _split(raw.get("member_ids", "")):
-        check = check_citizen_id(number)
-        if check.valid:
-            meta["member_ids"].append(check.normalized)
-        else:
-            bad("member_ids", f"{number}: {check.message} [{check.rule}]")
-    meta["unit_codes"] = []
-    for code in _split(raw.get("unit_codes", "")):
-        check = check_credit_code(code)
-        if check.valid:
-            meta["unit_codes"].append(check.normalized)
-        else:
-            bad("unit_codes", f"{code}: {check.message} [{check.rule}]")
+    for field_name, check_value in (("member_ids", check_citizen_id),
+                                    ("unit_codes", check_credit_code)):
+        meta[field_name] = []
+        for value in _split(raw.get(field_name, "")):
+            check = check_value(value)
+            if check.valid:
+                meta[field_name].append(check.normalized)
+            else:
+                bad(field_name, f"{value}: {check.message} [{check.rule}]")
     return row
 
 

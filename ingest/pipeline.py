@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from abc import ABC, abstractmethod
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -77,14 +78,17 @@ class Context:
         return item.metadata if item else {}
 
 
-class Step:
+class Step(ABC):
+    """One small piece of the pipeline; ``applies`` says whether it still has work to do."""
+
     name = "step"
 
     def applies(self, ctx: Context) -> bool:
         return True
 
+    @abstractmethod
     def run(self, ctx: Context) -> None:
-        raise NotImplementedError
+        """Do the step's work or raise ``StepFailed``."""
 
 
 # --- prepare ----------------------------------------------------------------------------
@@ -243,26 +247,28 @@ class LinkIdentifiers(Step):
 
 
 def _member(number: str) -> Member:
-    """The member with this ID number, created unnamed if new (another process may race us)."""
-    found = Member.objects.filter(id_number=number).first()
-    if found:
-        return found
-    try:
-        with transaction.atomic():
-            return catalog.member_create(actor=None, id_number=number, name="")
-    except (IntegrityError, CatalogError):
-        return Member.objects.get(id_number=number)
+    return _get_or_create(Member, "id_number", number,
+                          lambda: catalog.member_create(actor=None, id_number=number, name=""))
 
 
 def _unit(code: str) -> Unit:
-    found = Unit.objects.filter(credit_code=code).first()
+    return _get_or_create(Unit, "credit_code", code,
+                          lambda: catalog.unit_create(actor=None, name="", credit_code=code))
+
+
+def _get_or_create(model, field_name: str, value: str, create):
+    """The row with this identifier, created (unnamed) through its service if new.
+
+    Another process may create the same one at the same moment: then take theirs.
+    """
+    found = model.objects.filter(**{field_name: value}).first()
     if found:
         return found
     try:
         with transaction.atomic():
-            return catalog.unit_create(actor=None, name="", credit_code=code)
+            return create()
     except (IntegrityError, CatalogError):
-        return Unit.objects.get(credit_code=code)
+        return model.objects.get(**{field_name: value})
 
 
 class Classify(Step):

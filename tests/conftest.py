@@ -76,6 +76,13 @@ def start_worker(*, env: dict | None = None, concurrency: int = 2, queues: str =
         cwd=ROOT, env=full_env, start_new_session=True)
 
 
+@pytest.fixture
+def empty_broker():
+    """Messages left by earlier tests name rows that no longer exist: start from none."""
+    import redis
+    redis.Redis.from_url(required_env("CELERY_BROKER_URL")).flushdb()
+
+
 def stop_worker(process, *, kill: bool = False) -> None:
     """Stop a worker and all its children; with ``kill``, as a crash would (SIGKILL)."""
     import signal

@@ -186,3 +186,22 @@ def test_batch_items_remember_refusals():
     batch = batch_create(actor=None, source="test")
     file_ingest(actor=None, batch=batch, source=Source("x.png", b""), queue=False)
     assert BatchItem.objects.get(batch=batch).refused
+
+
+def test_an_xlsx_manifest_supplies_metadata(tmp_path):
+    from openpyxl import Workbook
+    scan = tmp_path / "con.jpg"
+    scan.write_bytes(samples.encode([samples.page_image(samples.CONTRIBUTION)], "JPEG"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["file", "fonds", "year", "category", "stage", "volume", "title", "date",
+                  "member_ids", "unit_codes"])
+    sheet.append(["con.jpg", "0211", 2009, "ZJ", "ZJ01", None, "缴费基数核定表",
+                  __import__("datetime").date(2009, 3, 15), "11010519491231002x", None])
+    book.save(tmp_path / "manifest.xlsx")
+    code, rows = _run_cli(str(scan), "--manifest", str(tmp_path / "manifest.xlsx"))
+    assert code == 0, rows
+    assert rows[0]["archive_code"] == "0211-ZJ·2009-H-0001"
+    record = Record.objects.get(pk=rows[0]["id"])
+    assert record.title == "缴费基数核定表"
+    assert record.recordmember_set.get().source == "manual"

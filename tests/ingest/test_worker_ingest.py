@@ -60,7 +60,7 @@ def _assert_complete(records: list[Record], pages: int) -> None:
 
 
 @pytest.fixture
-def fonds():
+def fonds(empty_broker):
     # The configured store (under ARCHIVE_DATA_DIR), which the worker processes share.
     object_store.cache_clear()
     return factories.fonds()
