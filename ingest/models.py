@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Record
@@ -55,6 +58,20 @@ class FourPropertiesCheck(models.Model):
     passed = models.BooleanField(_("passed"))
     items = models.JSONField(_("items"), default=list)
 
+    PROPERTY_NAMES = {"authenticity": "真实性", "integrity": "完整性", "usability": "可用性",
+                      "security": "安全性"}
+
     class Meta:
         verbose_name = _("four-properties check")
         verbose_name_plural = _("four-properties checks")
+
+    def __str__(self) -> str:
+        return f"{self.record} — {'通过' if self.passed else '未通过'}"
+
+    @admin.display(description=_("items"))
+    def report(self):
+        """Each item on a line: property, item, outcome and what was found."""
+        return format_html_join(
+            mark_safe("<br>"), "{} · {}：{} — {}",
+            ((self.PROPERTY_NAMES.get(i["property"], i["property"]), i["item"],
+              "通过" if i["passed"] else "未通过", i["detail"]) for i in self.items))

@@ -25,7 +25,7 @@ class FourPropertiesViewSet(ModelViewSet):
     form_fields = []
     list_display = ["record", "passed", "checked_at"]
     list_filter = ["passed"]
-    inspect_view_fields = ["record", "passed", "checked_at", "items"]
+    inspect_view_fields = ["record", "passed", "checked_at", "report"]
 
 
 register_policies(FourPropertiesViewSet, refused={"add", "change", "delete"})

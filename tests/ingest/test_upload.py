@@ -73,4 +73,4 @@ def test_the_four_properties_result_is_shown_to_officers(client, officer, local_
     assert "0211-GL·2013-Y-0001" in listing
     check = item.record.four_properties
     detail = client.get(f"/admin/four_properties/inspect/{check.pk}/").content.decode()
-    assert "fixity" in detail and "authenticity" in detail
+    assert "fixity" in detail and "真实性" in detail
