@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 TIFF, JPEG, PNG, PDF = "tiff", "jpeg", "png", "pdf"
 MIME = {TIFF: "image/tiff", JPEG: "image/jpeg", PNG: "image/png", PDF: "application/pdf"}
 
@@ -20,7 +22,7 @@ class UnsupportedFormat(ValueError):
 def detect(head: bytes) -> str:
     """Return the format of content starting with ``head`` (its first bytes)."""
     if not head:
-        raise UnsupportedFormat("the file is empty")
+        raise UnsupportedFormat(_("the file is empty"))
     # A PDF may carry a few junk bytes before its header (allowed by the spec within 1024).
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
@@ -28,5 +30,5 @@ def detect(head: bytes) -> str:
     if b"%PDF-" in head[:1024]:
         return PDF
     if head.startswith(b"MZ") or head.startswith(b"\x7fELF"):
-        raise UnsupportedFormat("the file is an executable program, not a scan or PDF")
-    raise UnsupportedFormat("unsupported format: only TIFF, JPEG, PNG and PDF are accepted")
+        raise UnsupportedFormat(_("the file is an executable program, not a scan or PDF"))
+    raise UnsupportedFormat(_("unsupported format: only TIFF, JPEG, PNG and PDF are accepted"))

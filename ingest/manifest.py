@@ -8,6 +8,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from catalog.identifiers import check_citizen_id, check_credit_code
 from catalog.models import Fonds, Stage
 
@@ -35,8 +37,9 @@ def read_manifest(path: str | Path) -> dict[str, ManifestRow]:
     header = [str(h or "").strip().lower() for h in next(rows, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ManifestError(f"manifest {path.name}: missing column(s) {', '.join(missing)}; "
-                            f"expected {', '.join(COLUMNS)}")
+        raise ManifestError(_("manifest %(name)s: missing column(s) %(missing)s; expected %(columns)s")
+                            % {"name": path.name, "missing": ", ".join(missing),
+                               "columns": ", ".join(COLUMNS)})
     result: dict[str, ManifestRow] = {}
     for line, values in enumerate(rows, start=2):
         raw = {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(values)
@@ -45,8 +48,8 @@ def read_manifest(path: str | Path) -> dict[str, ManifestRow]:
             continue
         row = _check(line, raw)
         if row.file in result:
-            row.errors.append(f"line {line}: file {row.file} is listed twice (first on line "
-                              f"{result[row.file].line})")
+            row.errors.append(_("line %(line)d: file %(file)s is listed twice (first on line %(first)d)")
+                              % {"line": line, "file": row.file, "first": result[row.file].line})
         result[row.file] = row
     return result
 
@@ -55,7 +58,8 @@ def _csv_rows(path: Path):
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"manifest {path.name} cannot be read as UTF-8 CSV: {exc}") from None
+        raise ManifestError(_("manifest %(name)s cannot be read as UTF-8 CSV: %(why)s")
+                            % {"name": path.name, "why": exc}) from None
     yield from csv.reader(io.StringIO(text))
 
 
@@ -64,7 +68,8 @@ def _xlsx_rows(path: Path):
     try:
         sheet = load_workbook(path, read_only=True, data_only=True).active
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise ManifestError(f"manifest {path.name} cannot be read as XLSX: {exc}") from None
+        raise ManifestError(_("manifest %(name)s cannot be read as XLSX: %(why)s")
+                            % {"name": path.name, "why": exc}) from None
     for values in sheet.iter_rows(values_only=True):
         yield [v.isoformat()[:10] if isinstance(v, (dt.date, dt.datetime)) else v for v in values]
 
@@ -74,42 +79,44 @@ def _check(line: int, raw: dict) -> ManifestRow:
     meta, errors = row.metadata, row.errors
 
     def bad(field_name: str, message: str):
-        errors.append(f"line {line}, {field_name}: {message}")
+        errors.append(_("line %(line)d, %(field)s: %(message)s")
+                      % {"line": line, "field": field_name, "message": message})
 
     if not row.file:
-        bad("file", "is empty")
+        bad("file", _("is empty"))
     if raw.get("fonds"):
         if Fonds.objects.filter(code=raw["fonds"]).exists():
             meta["fonds"] = raw["fonds"]
         else:
-            bad("fonds", f"unknown fonds {raw['fonds']}")
+            bad("fonds", _("unknown fonds %(code)s") % {"code": raw["fonds"]})
     if raw.get("year"):
         if raw["year"].isdigit() and 1900 <= int(raw["year"]) <= 2100:
             meta["year"] = int(raw["year"])
         else:
-            bad("year", f"{raw['year']!r} is not a year")
+            bad("year", _("%(value)s is not a year") % {"value": raw["year"]})
     if raw.get("stage"):
         stage = Stage.objects.select_related("category").filter(code=raw["stage"]).first()
         if stage is None:
-            bad("stage", f"unknown stage code {raw['stage']}")
+            bad("stage", _("unknown stage code %(code)s") % {"code": raw["stage"]})
         elif raw.get("category") and stage.category.code != raw["category"]:
-            bad("category", f"stage {stage.code} belongs to {stage.category.code}, not {raw['category']}")
+            bad("category", _("stage %(stage)s belongs to %(category)s, not %(given)s")
+                % {"stage": stage.code, "category": stage.category.code, "given": raw["category"]})
         else:
             meta["stage"] = stage.code
     elif raw.get("category"):
-        bad("stage", "a category without a stage cannot be filed; give the stage code")
+        bad("stage", _("a category without a stage cannot be filed; give the stage code"))
     if raw.get("volume"):
         if raw["volume"].isdigit():
             meta["volume"] = int(raw["volume"])
         else:
-            bad("volume", f"{raw['volume']!r} is not a volume number")
+            bad("volume", _("%(value)s is not a volume number") % {"value": raw["volume"]})
     if raw.get("title"):
         meta["title"] = raw["title"]
     if raw.get("date"):
         try:
             meta["date"] = dt.date.fromisoformat(raw["date"]).isoformat()
         except ValueError:
-            bad("date", f"{raw['date']!r} is not a date (YYYY-MM-DD)")
+            bad("date", _("%(value)s is not a date (YYYY-MM-DD)") % {"value": raw["date"]})
     for field_name, check_value in (("member_ids", check_citizen_id),
                                     ("unit_codes", check_credit_code)):
         meta[field_name] = []

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from .formats import JPEG, PDF, PNG, TIFF
@@ -52,10 +53,10 @@ def _open_image(data: bytes) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
-        raise InvalidFile(f"image too large, refused as a decompression bomb: {exc}",
+        raise InvalidFile(_("image too large, refused as a decompression bomb: %(why)s") % {"why": exc},
                           "decompression_bomb") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise InvalidFile(f"the image does not decode: {exc}", "broken_image") from None
+        raise InvalidFile(_("the image does not decode: %(why)s") % {"why": exc}, "broken_image") from None
     return image
 
 
@@ -69,7 +70,8 @@ class ImageParser:
         try:
             self._frames = getattr(self._image, "n_frames", 1)
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise InvalidFile(f"the image's pages cannot be counted: {exc}", "broken_image") from None
+            raise InvalidFile(_("the image's pages cannot be counted: %(why)s") % {"why": exc},
+                              "broken_image") from None
 
     def page_count(self) -> int:
         return self._frames
@@ -80,7 +82,8 @@ class ImageParser:
             self._image.seek(index)
             self._image.load()
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise InvalidFile(f"page {index + 1} of the image does not decode: {exc}",
+            raise InvalidFile(_("page %(page)d of the image does not decode: %(why)s")
+                              % {"page": index + 1, "why": exc},
                               "broken_image") from None
         frame = self._image if self._frames == 1 else self._image.copy()
         dpi = self._image.info.get("dpi", (None,))[0]
@@ -103,10 +106,10 @@ class PdfParser:
         except pdfium.PdfiumError as exc:
             message = str(exc)
             if "password" in message.lower():
-                raise InvalidFile("the PDF is encrypted with a password", "encrypted") from None
-            raise InvalidFile(f"the PDF cannot be opened: {message}", "broken_pdf") from None
+                raise InvalidFile(_("the PDF is encrypted with a password"), "encrypted") from None
+            raise InvalidFile(_("the PDF cannot be opened: %(why)s") % {"why": message}, "broken_pdf") from None
         if len(self._pdf) == 0:
-            raise InvalidFile("the PDF has no pages", "no_pages")
+            raise InvalidFile(_("the PDF has no pages"), "no_pages")
 
     def page_count(self) -> int:
         return len(self._pdf)

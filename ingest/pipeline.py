@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from abc import ABC, abstractmethod
 import logging
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from archive.services import stored_object_put
@@ -55,8 +56,8 @@ class Context:
         try:
             return object_store().get(self.record.original_sha256)
         except ObjectNotFound:
-            raise StepFailed(f"the original {self.record.original_sha256} is missing from the "
-                             "object store") from None
+            raise StepFailed(_("the original %(sha)s is missing from the object store")
+                             % {"sha": self.record.original_sha256}) from None
 
     @cached_property
     def kind(self) -> str:
@@ -104,10 +105,12 @@ class Validate(Step):
     def run(self, ctx):
         limit = settings.INGEST_MAX_FILE_MB * 1024 * 1024
         if len(ctx.data) > limit:
-            raise StepFailed(f"file is {len(ctx.data)} bytes, over the {settings.INGEST_MAX_FILE_MB} MB limit")
+            raise StepFailed(_("the file is %(size)d bytes, over the %(limit)d MB limit")
+                             % {"size": len(ctx.data), "limit": settings.INGEST_MAX_FILE_MB})
         pages = ctx.parser.page_count()
         if pages > settings.INGEST_MAX_PAGES:
-            raise StepFailed(f"{pages} pages, over the limit of {settings.INGEST_MAX_PAGES}")
+            raise StepFailed(_("%(pages)d pages, over the limit of %(limit)d")
+                             % {"pages": pages, "limit": settings.INGEST_MAX_PAGES})
 
 
 class SplitPages(Step):
@@ -223,7 +226,7 @@ class FourProperties(Step):
         FourPropertiesCheck.objects.update_or_create(record=record,
                                                      defaults={"passed": passed, "items": items})
         if not passed:
-            raise StepFailed("four-properties check failed: " + "; ".join(
+            raise StepFailed(_("four-properties check failed: ") + "; ".join(
                 f"{i['item']}: {i['detail']}" for i in items if not i["passed"]))
 
 
@@ -290,11 +293,12 @@ class Classify(Step):
             stage_code, confidence = suggestion.stage_code, suggestion.confidence
             Record.objects.filter(pk=record.pk).update(classification_confidence=confidence)
             if stage_code is None or confidence < settings.INGEST_CLASSIFY_THRESHOLD:
-                ctx.errors.append(f"classification uncertain (suggested {stage_code or 'none'}, "
-                                  f"confidence {confidence:.2f})")
+                ctx.errors.append(_("classification uncertain (suggested %(stage)s, confidence %(confidence).2f)")
+                                  % {"stage": stage_code or "—", "confidence": confidence})
                 return
         if formed_on is None:
-            ctx.errors.append(f"no formation date given or found in the text (stage {stage_code})")
+            ctx.errors.append(_("no formation date given or found in the text (stage %(stage)s)")
+                              % {"stage": stage_code})
             return
         stage = Stage.objects.with_plan().get(code=stage_code)
         volume = None

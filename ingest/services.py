@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from archive.services import stored_object_put
 from catalog import services as catalog
@@ -48,11 +49,12 @@ def file_ingest(*, actor, batch: Batch, source: Source, metadata: dict | None = 
         return _refuse(batch, source.name, "", [source.error], metadata)
     data = source.data or b""
     if not data:
-        return _refuse(batch, source.name, "", ["the file is empty"], metadata)
+        return _refuse(batch, source.name, "", [_("the file is empty")], metadata)
     limit = settings.INGEST_MAX_FILE_MB * 1024 * 1024
     if len(data) > limit:
         return _refuse(batch, source.name, "",
-                       [f"the file is {len(data)} bytes, over the {settings.INGEST_MAX_FILE_MB} MB limit"],
+                       [_("the file is %(size)d bytes, over the %(limit)d MB limit")
+                        % {"size": len(data), "limit": settings.INGEST_MAX_FILE_MB}],
                        metadata)
     try:
         kind = detect(data[:2048])
@@ -65,7 +67,7 @@ def file_ingest(*, actor, batch: Batch, source: Source, metadata: dict | None = 
         Fonds.objects.order_by("pk").first())
     if fonds is None:
         return _refuse(batch, source.name, stored.sha256,
-                       ["no fonds exists yet: create one (manage.py archive_setup)"], metadata)
+                       [_("no fonds exists yet: create one (manage.py archive_setup)")], metadata)
     with transaction.atomic():
         record, created = catalog.record_receive(
             actor=actor, fonds=fonds, title=metadata.get("title") or PurePosixPath(source.name).stem,
@@ -94,14 +96,14 @@ def collect_sources(paths: list[str | Path]) -> Iterator[Source]:
         elif path.is_file():
             yield from _from_file(path, path.name)
         else:
-            yield Source(str(raw), None, f"{raw}: no such file or folder")
+            yield Source(str(raw), None, _("%(name)s: no such file or folder") % {"name": raw})
 
 
 def _from_file(path: Path, name: str) -> Iterator[Source]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield Source(name, None, f"{name}: cannot be read ({exc.strerror})")
+        yield Source(name, None, _("%(name)s: cannot be read (%(why)s)") % {"name": name, "why": exc.strerror})
         return
     if data[:4] == b"PK\x03\x04" and path.suffix.lower() == ".zip":
         yield from _from_zip(path, name)
@@ -114,7 +116,7 @@ def _from_zip(path: Path, name: str) -> Iterator[Source]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        yield Source(name, None, f"{name}: not a readable ZIP archive ({exc})")
+        yield Source(name, None, _("%(name)s: not a readable ZIP archive (%(why)s)") % {"name": name, "why": exc})
         return
     with archive:
         for info in archive.infolist():
@@ -123,13 +125,14 @@ def _from_zip(path: Path, name: str) -> Iterator[Source]:
             entry = PurePosixPath(info.filename)
             label = f"{name}!{info.filename}"
             if entry.is_absolute() or ".." in entry.parts or "\\" in info.filename:
-                yield Source(label, None, f"{label}: unsafe path in the ZIP archive, entry refused")
+                yield Source(label, None, _("%(name)s: unsafe path in the ZIP archive, entry refused") % {"name": label})
                 continue
             if info.file_size > limit:
-                yield Source(label, None, f"{label}: {info.file_size} bytes unpacked, over the "
-                                          f"{settings.INGEST_MAX_FILE_MB} MB limit")
+                yield Source(label, None, _("%(name)s: %(size)d bytes unpacked, over the %(limit)d MB limit")
+                                % {"name": label, "size": info.file_size,
+                                   "limit": settings.INGEST_MAX_FILE_MB})
                 continue
             try:
                 yield Source(label, archive.read(info))
             except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-                yield Source(label, None, f"{label}: cannot be unpacked ({exc})")
+                yield Source(label, None, _("%(name)s: cannot be unpacked (%(why)s)") % {"name": label, "why": exc})

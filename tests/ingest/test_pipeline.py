@@ -81,7 +81,7 @@ def test_uncertain_classification_waits_for_review():
     item = ingest("note.png", samples.encode([blank], "PNG"))
     assert item.record.status == RecordStatus.NEEDS_REVIEW
     assert item.record.archive_code is None
-    assert "classification uncertain" in item.record.errors[0]
+    assert "分类不确定" in item.record.errors[0]
 
 
 def test_four_properties_result_is_stored_per_record():
@@ -108,13 +108,13 @@ def _bomb() -> bytes:
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("empty.png", b"", "the file is empty"),
+    ("empty.png", b"", "文件为空"),
     ("cut.png", samples.encode([samples.page_image(samples.REGISTRATION)], "PNG")[:4000],
-     "does not decode"),
-    ("bomb.png", _bomb(), "decompression bomb"),
-    ("secret.pdf", samples.encrypted_pdf(), "encrypted"),
-    ("setup.jpg", b"MZ\x90\x00\x03" + b"\x00" * 500, "executable"),
-    ("notes.txt.jpg", "这不是图片".encode() * 20, "unsupported format"),
+     "无法解码"),
+    ("bomb.png", _bomb(), "解压炸弹"),
+    ("secret.pdf", samples.encrypted_pdf(), "加密"),
+    ("setup.jpg", b"MZ\x90\x00\x03" + b"\x00" * 500, "可执行程序"),
+    ("notes.txt.jpg", "这不是图片".encode() * 20, "格式不受支持"),
 ])
 def test_bad_inputs_get_their_own_error_and_keep_the_original(name, data, message, settings):
     settings.INGEST_MAX_PAGES = 50
@@ -162,11 +162,11 @@ def test_cli_batch_goes_on_past_bad_entries_and_manifest_rows(tmp_path):
     by_source = {r["source"].rsplit("/", 1)[-1]: r for r in rows}
     assert by_source["a.png"]["status"] == "ready"
     assert by_source["a.png"]["archive_code"] == "0211-GL·2013-Y-0001"
-    assert "unsafe path" in by_source["evil.png"]["errors"][0]
+    assert "路径不安全" in by_source["evil.png"]["errors"][0]
     assert "member_ids" in by_source["b.jpg"]["errors"][0]
     assert "check_digit" in by_source["b.jpg"]["errors"][0]
-    assert "unknown stage code GL99" in by_source["c.png"]["errors"][0]
-    assert "not found" in by_source["missing.png"]["errors"][0]
+    assert "未知业务环节代码GL99" in by_source["c.png"]["errors"][0]
+    assert "文件中没有" in by_source["missing.png"]["errors"][0]
     assert set(rows[0]) >= {"id", "source", "archive_code", "status", "pages", "category",
                             "stage", "retention", "errors"}
     record = Record.objects.get(pk=by_source["a.png"]["id"])

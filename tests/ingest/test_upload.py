@@ -32,9 +32,9 @@ def test_officer_uploads_several_files_and_sees_each_in_the_batch(client, office
     rows = {row["source"]: row for row in progress["items"]}
     assert rows["reg.png"]["status"] == "ready"
     assert rows["reg.png"]["archive_code"] == "0211-GL·2013-Y-0001"
-    assert rows["empty.jpg"]["errors"] == ["the file is empty"]
+    assert rows["empty.jpg"]["errors"] == ["文件为空"]
     page = client.get(f"/admin/ingest/batch/{batch.pk}/").content.decode()
-    assert "已就绪" in page and "the file is empty" in page
+    assert "已就绪" in page and "文件为空" in page
 
 
 def test_counter_staff_cannot_upload(client, clerk):

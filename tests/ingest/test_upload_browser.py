@@ -32,5 +32,5 @@ def test_officer_uploads_in_the_browser_and_watches_the_batch(browser, live_serv
     page.screenshot(path=ARTIFACTS / "ingest-batch.png")
     body = page.inner_text("body")
     assert "0211-GL·2013-Y-0001" in body
-    assert "executable" in body
+    assert "可执行程序" in body
     assert "1 / 1" in body

@@ -7,6 +7,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from catalog.models import Page, Record, RecordStatus, Stage
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             bar = tqdm(total=total or None, unit="页", disable=not sys.stderr.isatty(),
                        file=sys.stderr, desc="OCR")
             process_records(record_ids, processes=options["processes"] or None,
-                            on_page=lambda _: bar.update(1))
+                            on_page=lambda page_id: bar.update(1))
             bar.close()
         elif options["wait"]:
             _wait_for_workers(record_ids)
@@ -139,4 +140,4 @@ def _wait_for_workers(record_ids: list[int]) -> None:
 
 def _missing(name: str):
     from ingest.services import Source
-    return Source(name, None, f"{name}: listed in the manifest but not found among the files")
+    return Source(name, None, _("%(name)s: listed in the manifest but not found among the files") % {"name": name})
