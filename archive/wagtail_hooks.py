@@ -2,20 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from catalog.admin_views import register_policies
+from catalog.admin_views import ReadOnlyModelViewSet, register_policies
 
 from .models import AuditEvent, StoredObject
 
 
-class _ReadOnlyViewSet(ModelViewSet):
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    form_fields = []
-
-
-class AuditEventViewSet(_ReadOnlyViewSet):
+class AuditEventViewSet(ReadOnlyModelViewSet):
     model = AuditEvent
     icon = "history"
     list_display = ["sequence", "occurred_at", "actor_name", "action", "object_type", "object_repr"]
@@ -25,7 +19,7 @@ class AuditEventViewSet(_ReadOnlyViewSet):
                            "object_id", "object_repr", "details", "prev_hash", "hash"]
 
 
-class StoredObjectViewSet(_ReadOnlyViewSet):
+class StoredObjectViewSet(ReadOnlyModelViewSet):
     model = StoredObject
     icon = "doc-empty"
     list_display = ["sha256", "size", "content_type", "created_at", "last_checked_at",
@@ -40,7 +34,7 @@ class CustodyGroup(ModelViewSetGroup):
     items = (AuditEventViewSet, StoredObjectViewSet)
 
 
-register_policies(*CustodyGroup.items, refused={"add", "change", "delete"})
+register_policies(*CustodyGroup.items)
 
 
 @hooks.register("register_admin_viewset")

@@ -63,6 +63,14 @@ class NoDeletePermissionPolicy(ModelPermissionPolicy):
         return self.user_has_permission(user, action)
 
 
+class ReadOnlyModelViewSet(ModelViewSet):
+    """A listing with an inspect view and nothing to add, change or delete."""
+
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = []
+
+
 class ServiceModelViewSet(ModelViewSet):
     """A ModelViewSet whose add and edit forms save through services."""
 
@@ -91,9 +99,6 @@ class ServiceModelViewSet(ModelViewSet):
         return type("EditView", (ServiceEditView,),
                     {"service": staticmethod(self._service("update_service"))})
 
-    def get_form_fields(self):
-        return self.form_fields
-
     def get_form_class(self, for_update=False):
         if not for_update and self.add_form_class is not None:
             return self.add_form_class
@@ -104,10 +109,13 @@ class ServiceModelViewSet(ModelViewSet):
         return super().get_form_class(for_update)
 
 
-def register_policies(*viewsets: type[ModelViewSet], refused: set[str] | None = None) -> None:
-    """Register each viewset's model with a policy refusing deletes (and edits when not editable)."""
+def register_policies(*viewsets: type[ModelViewSet]) -> None:
+    """Register each viewset's model with a policy refusing deletes (and edits when not
+    editable); a read-only viewset's model refuses adding too."""
     for viewset in viewsets:
-        actions = refused if refused is not None else (
-            {"delete"} if getattr(viewset, "editable", True) else {"delete", "change"})
+        if issubclass(viewset, ReadOnlyModelViewSet):
+            actions = {"add", "change", "delete"}
+        else:
+            actions = {"delete"} if getattr(viewset, "editable", True) else {"delete", "change"}
         register_permission_policy(viewset.model,
                                    NoDeletePermissionPolicy(viewset.model, refused=actions))

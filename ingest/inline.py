@@ -27,12 +27,7 @@ def _in_child(fn, arg):
 
 
 def _extract(page_id: int) -> int:
-    """Extract a page; a page that cannot be read fails its record."""
-    try:
-        pipeline.extract_page(page_id)
-    except pipeline.StepFailed as exc:
-        from catalog.models import Page
-        pipeline.fail_record(Page.objects.get(pk=page_id).record_id, str(exc))
+    pipeline.extract_page_or_fail(page_id)
     return page_id
 
 

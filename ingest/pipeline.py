@@ -170,6 +170,15 @@ def extract_page(page_id: int) -> Page:
     return page
 
 
+def extract_page_or_fail(page_id: int) -> Page | None:
+    """Extract a page; a page that cannot be read fails its record (and None is returned)."""
+    try:
+        return extract_page(page_id)
+    except StepFailed as exc:
+        fail_record(Page.objects.get(pk=page_id).record_id, str(exc))
+        return None
+
+
 def _normalise(image: Image.Image) -> tuple[Image.Image, bool]:
     """Upright and greyscale; say whether the image was already so."""
     if image.getexif().get(0x0112, 1) in (0, 1):  # EXIF orientation: already upright

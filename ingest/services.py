@@ -17,6 +17,7 @@ from catalog.models import Fonds
 
 from .formats import MIME, UnsupportedFormat, detect
 from .models import Batch, BatchItem
+from .tasks import process_record
 
 
 @dataclass
@@ -76,7 +77,6 @@ def file_ingest(*, actor, batch: Batch, source: Source, metadata: dict | None = 
                                         original_sha256=stored.sha256, record=record,
                                         metadata=metadata)
         if created and queue:
-            from .tasks import process_record
             transaction.on_commit(lambda: process_record.delay(record.pk))
     return item
 

@@ -33,13 +33,8 @@ def process_record(record_id: int) -> int:
 @shared_task(**RETRY)
 def process_page(page_id: int) -> None:
     """Extract one page (OCR or text layer); the last page of a record queues its finish."""
-    try:
-        page = pipeline.extract_page(page_id)
-    except pipeline.StepFailed as exc:
-        from catalog.models import Page
-        pipeline.fail_record(Page.objects.get(pk=page_id).record_id, str(exc))
-        return
-    if pipeline.pages_done(page.record_id):
+    page = pipeline.extract_page_or_fail(page_id)
+    if page is not None and pipeline.pages_done(page.record_id):
         finish_record.delay(page.record_id)
 
 

@@ -4,15 +4,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.model import ModelViewSet
-
-from catalog.admin_views import register_policies
+from catalog.admin_views import ReadOnlyModelViewSet, register_policies
 
 from . import views
 from .models import FourPropertiesCheck
 
 
-class FourPropertiesViewSet(ModelViewSet):
+class FourPropertiesViewSet(ReadOnlyModelViewSet):
     """四性检测 results, read-only: one per record, with every item's outcome."""
 
     model = FourPropertiesCheck
@@ -20,15 +18,12 @@ class FourPropertiesViewSet(ModelViewSet):
     menu_label = _("Four-properties checks")
     add_to_admin_menu = True
     menu_order = 92
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    form_fields = []
     list_display = ["record", "passed", "checked_at"]
     list_filter = ["passed"]
     inspect_view_fields = ["record", "passed", "checked_at", "report"]
 
 
-register_policies(FourPropertiesViewSet, refused={"add", "change", "delete"})
+register_policies(FourPropertiesViewSet)
 
 
 @hooks.register("register_admin_viewset")

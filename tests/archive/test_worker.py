@@ -1,38 +1,19 @@
 """A real Celery worker on the real Redis broker runs the archive's tasks."""
 
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
 from archive.models import StoredObject
 from archive.services import stored_object_put
 from archive.tasks import fixity_check_task
-from tests.conftest import required_env
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import start_worker, stop_worker
 
 
 @pytest.fixture
 def worker():
-    required_env("CELERY_BROKER_URL")
-    db = connection.settings_dict
-    env = {**os.environ, "DATABASE_URL":
-           f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = start_worker(concurrency=1, queues="celery")
     yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_worker(process)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from catalog.models import Page, Record, RecordStatus, Stage
 from ingest.inline import process_records
 from ingest.manifest import ManifestError, read_manifest
-from ingest.services import batch_create, collect_sources, file_ingest
+from ingest.services import Source, batch_create, collect_sources, file_ingest
 
 DONE = {RecordStatus.READY, RecordStatus.NEEDS_REVIEW, RecordStatus.FAILED}
 
@@ -138,6 +138,5 @@ def _wait_for_workers(record_ids: list[int]) -> None:
     bar.close()
 
 
-def _missing(name: str):
-    from ingest.services import Source
+def _missing(name: str) -> Source:
     return Source(name, None, _("%(name)s: listed in the manifest but not found among the files") % {"name": name})
