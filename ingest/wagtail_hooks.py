@@ -4,6 +4,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+
 from catalog.admin_views import ReadOnlyModelViewSet, register_policies
 
 from . import views
