@@ -178,13 +178,16 @@ if _broker is None:
     # worker beside the web process needs no Redis.
     _queue_dir = DATA_DIR / "broker" / "queue"
     _processed_dir = DATA_DIR / "broker" / "processed"
-    for _path in (_queue_dir, _processed_dir):
+    _control_dir = DATA_DIR / "broker" / "control"
+    for _path in (_queue_dir, _processed_dir, _control_dir):
         _path.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        # Kombu puts broadcast (pidbox) files in ./control unless told otherwise.
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND",
