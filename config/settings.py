@@ -172,6 +172,12 @@ else:
         "OPTIONS": {"root": str(DATA_DIR / "objects")},
     }
 
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+
 # --- Search -------------------------------------------------------------------------------
 # Elasticsearch when ELASTICSEARCH_URL is set, else the embedded tantivy index.
 _es_url = env_str("ELASTICSEARCH_URL")

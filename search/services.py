@@ -82,3 +82,11 @@ def search_rebuild(*, actor=None) -> dict[str, int]:
     audit_event_record(actor=actor, action="search_rebuild", object_type="search.index",
                        object_repr="search index", details={"documents": written, **counts})
     return counts
+
+
+def search_log(*, actor, text: str, filters: dict, total: int) -> None:
+    """Record who searched for what (ID numbers are personal information)."""
+    audit_event_record(actor=actor, action="search", object_type="search.query",
+                       object_repr=text[:200],
+                       details={"text": text, "filters": {k: v for k, v in filters.items() if v},
+                                "total": total})

@@ -179,7 +179,7 @@ class TantivyBackend(SearchBackend):
             generation = self._new_generation()
             index = self._open(generation, create=True)
             try:
-                writer = index.writer(heap_size=max(self.heap, 200_000_000), num_threads=0)
+                writer = index.writer(heap_size=max(self.heap, 200_000_000), num_threads=1)
                 written = 0
                 for source in documents:
                     writer.add_document(self._document(source))
@@ -257,6 +257,10 @@ class TantivyBackend(SearchBackend):
         for score, address in result.hits:
             stored = searcher.doc(address).to_dict()
             hits.append(_record_hit(stored, score if sort == "relevance" else 0.0))
+        if sort == "relevance":
+            # Equal scores in record order, as Elasticsearch's tie-break does; tantivy
+            # would give them in segment order, which a rebuild changes.
+            hits.sort(key=lambda hit: (-round(hit.score, 4), hit.record_id))
         facets = self._facets(searcher, record_query)
         if clauses and hits:
             self._attach_pages(searcher, query, clauses, hits)
