@@ -168,6 +168,7 @@ class TantivyBackend(SearchBackend):
 
     def replace(self, record_ids, documents):
         record_ids, documents = list(record_ids), list(documents)
+        self._live()  # create the first generation before taking the (non-reentrant) flock
         with self._write_lock():
             index = self._live()
             self._write(index, record_ids, documents)
