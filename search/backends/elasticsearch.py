@@ -158,8 +158,8 @@ class ElasticsearchBackend(SearchBackend):
         name = self._new_index_name()
         self.client.indices.create(index=name, settings={"refresh_interval": "-1"})
         try:
-            written, _errors_ = helpers.bulk(self.client, self._actions(documents, name),
-                                             chunk_size=1000, request_timeout=120)
+            written, _failed = helpers.bulk(self.client.options(request_timeout=120),
+                                            self._actions(documents, name), chunk_size=1000)
             self.client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
             self.client.indices.refresh(index=name)
             actions = [{"remove": {"index": i, "alias": self.alias}} for i in old]
