@@ -33,7 +33,8 @@ ROLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 
 
 # Added later by the ingest app's own migration: view_fourpropertiescheck, view_batch for
-# officers, auditors, appraisal members and administrators.
+# officers, auditors, appraisal members and administrators. Added by the search app's
+# migration: catalog.view_restricted_record for every role except counter staff.
 
 
 def group_name(role: str) -> str:

@@ -177,6 +177,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.credit_code or self.org_code}".strip()
 
+    @property
+    def codes(self) -> list[str]:
+        """Every code the unit is known by (credit, organisation, tax computer, SS unit code)."""
+        return [code for code in (self.credit_code, self.org_code, self.computer_code,
+                                  self.ss_code) if code]
+
 
 class Volume(models.Model):
     """案卷: records of one year and stage bound together, numbered within them."""
@@ -211,6 +217,13 @@ class RecordStatus(models.TextChoices):
     READY = "ready", _("ready")
     FAILED = "failed", _("failed")
     DESTROYED = "destroyed", _("destroyed")
+
+
+class Sensitivity(models.TextChoices):
+    """Who may see a record: everyone with catalogue access, or only roles allowed restricted files."""
+
+    NORMAL = "normal", _("normal")
+    RESTRICTED = "restricted", _("restricted")
 
 
 class RecordQuerySet(models.QuerySet):
@@ -255,6 +268,8 @@ class Record(models.Model):
                               default=RecordStatus.READY, db_index=True)
     appraisal_due_on = models.DateField(_("due for appraisal on"), null=True, blank=True,
                                         db_index=True, help_text=_("Empty when permanent."))
+    sensitivity = models.CharField(_("sensitivity"), max_length=16, choices=Sensitivity.choices,
+                                   default=Sensitivity.NORMAL, db_index=True)
 
     code_fonds = models.CharField(_("档号: fonds"), max_length=16, blank=True)
     code_category = models.CharField(_("档号: category"), max_length=8, blank=True)
@@ -283,11 +298,33 @@ class Record(models.Model):
 
     objects = RecordQuerySet.as_manager()
 
+    # What search indexes of a record, carried by each of its pages (search/documents.py
+    # reads this): index field -> (kind, attribute path). "text" is analysed for Chinese,
+    # "keyword" matches exactly (IDs, codes), "int" and "date" filter and sort. A path
+    # through a to-many relation gives every related value.
+    SEARCH_FIELDS = {
+        "archive_code": ("keyword", "archive_code"),
+        "title": ("text", "title"),
+        "year": ("int", "year"),
+        "formed_on": ("date", "formed_on"),
+        "fonds": ("keyword", "fonds.code"),
+        "category": ("keyword", "category.code"),
+        "stage": ("keyword", "stage.code"),
+        "retention": ("keyword", "retention.code"),
+        "status": ("keyword", "status"),
+        "sensitivity": ("keyword", "sensitivity"),
+        "member_ids": ("keyword", "members.id_number"),
+        "member_names": ("text", "members.name"),
+        "unit_codes": ("keyword", "units.codes"),
+        "unit_names": ("text", "units.name"),
+    }
+
     class Meta:
         verbose_name = _("record")
         verbose_name_plural = _("records")
         ordering = ["-year", "archive_code"]
         indexes = [models.Index(fields=["year", "category", "stage"])]
+        permissions = [("view_restricted_record", _("Can view restricted records"))]
 
     def __str__(self) -> str:
         return f"{self.archive_code or self.source_name or '#' + str(self.pk)} {self.title}"
@@ -315,6 +352,12 @@ class Page(models.Model):
     raw_ocr = models.TextField(_("raw OCR output"), blank=True)
     confidence = models.FloatField(_("OCR confidence"), null=True, blank=True)
     text_done_at = models.DateTimeField(_("text done at"), null=True, blank=True)
+
+    # The page's own searchable fields; the record's SEARCH_FIELDS come along.
+    SEARCH_FIELDS = {
+        "page_number": ("int", "number"),
+        "text": ("text", "text"),
+    }
 
     class Meta:
         verbose_name = _("page")

@@ -21,7 +21,7 @@ from .archive_codes import ArchiveCodeParts
 from .errors import ArchiveCodeError, CatalogError, IdentifierError, RetentionError
 from .fileplan import ORDER_3_EFFECTIVE, PlanChanges, apply_plan, read_plan
 from .models import (Category, Fonds, LinkSource, Member, Record, RecordMember, RecordStatus,
-                     RecordUnit, RetentionPeriod, Stage, StageRetention, Unit, Volume)
+                     RecordUnit, RetentionPeriod, Sensitivity, Stage, StageRetention, Unit, Volume)
 from .signals import catalog_changed
 
 def _announce(*, instance, action: str, actor, details: dict | None = None,
@@ -364,13 +364,15 @@ def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None 
                   retention: RetentionPeriod | None = None, item_number: int | None = None,
                   page_start: int | None = None, page_end: int | None = None,
                   members: Iterable[Member] = (), units: Iterable[Unit] = (),
-                  status: str = RecordStatus.READY) -> Record:
+                  status: str = RecordStatus.READY,
+                  sensitivity: str = Sensitivity.NORMAL) -> Record:
     """Catalogue a record by hand, inside ``volume`` or, without one, as an item on its own.
 
     The 档号 components are copied from the plan now; the code is rendered with
     the deployment's template for the filing form and must be unique.
     """
-    record = Record(fonds=fonds or (volume.fonds if volume else None), title=title, status=status)
+    record = Record(fonds=fonds or (volume.fonds if volume else None), title=title, status=status,
+                    sensitivity=sensitivity)
     _apply_filing(record, stage=stage, formed_on=formed_on, volume=volume, year=year,
                   retention=retention, item_number=item_number, page_start=page_start,
                   page_end=page_end)
@@ -484,6 +486,28 @@ def record_update(*, actor, record: Record, title: str, formed_on: dt.date,
         _retention_for(record.stage, formed_on, record.retention)
         record.appraisal_due_on = _due_date(record.stage, formed_on, record.retention)
     return _save(record, actor=actor, action="update", details={"changed": changed})
+
+
+@transaction.atomic
+def record_sensitivity_set(*, actor, record: Record, sensitivity: str, reason: str) -> Record:
+    """Open or restrict a record; the reason is kept in the audit trail."""
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    if sensitivity not in Sensitivity.values:
+        raise CatalogError(f"unknown sensitivity {sensitivity!r}; known: "
+                           + ", ".join(Sensitivity.values), field="sensitivity", rule="choice")
+    if record.status == RecordStatus.DESTROYED:
+        raise CatalogError("a destroyed record is a tombstone and cannot be edited",
+                           field="status", rule="destroyed")
+    if not reason.strip():
+        raise CatalogError("give the reason for the change", field="reason", rule="required")
+    if record.sensitivity == sensitivity:
+        return record
+    old = record.sensitivity
+    record.sensitivity = sensitivity
+    record.save(update_fields=["sensitivity", "updated_at"])
+    _announce(instance=record, action="sensitivity", actor=actor,
+              details={"from": old, "to": sensitivity, "reason": reason})
+    return record
 
 
 @transaction.atomic

@@ -80,7 +80,7 @@ class RecordViewSet(ServiceModelViewSet):
     model = Record
     icon = "doc-full"
     list_display = ["archive_code", "title", "formed_on", "retention", "appraisal_due_on", "status"]
-    list_filter = ["year", "category", "stage", "retention", "fonds", "status"]
+    list_filter = ["year", "category", "stage", "retention", "fonds", "status", "sensitivity"]
     search_fields = ["archive_code", "title"]
     form_fields = RecordCreateForm.Meta.fields
     add_form_class = RecordCreateForm
@@ -89,6 +89,7 @@ class RecordViewSet(ServiceModelViewSet):
     update_service = services.record_update
     inspect_view_fields = ["archive_code", "title", "fonds", "year", "category", "stage",
                            "retention", "volume", "formed_on", "appraisal_due_on", "status",
+                           "sensitivity",
                            "page_start", "page_end", "created_at", "updated_at"]
 
 

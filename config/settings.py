@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -171,6 +172,35 @@ else:
         "OPTIONS": {"root": str(DATA_DIR / "objects")},
     }
 
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+
+# --- Search -------------------------------------------------------------------------------
+# Elasticsearch when ELASTICSEARCH_URL is set, else the embedded tantivy index.
+_es_url = env_str("ELASTICSEARCH_URL")
+if _es_url:
+    if not _es_url.startswith(("http://", "https://")):
+        from django.core.exceptions import ImproperlyConfigured
+        raise ImproperlyConfigured(
+            f"ELASTICSEARCH_URL={_es_url!r} is invalid: expected an http:// or https:// URL")
+    ARCHIVE_SEARCH = {
+        "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
+        "OPTIONS": {
+            "url": _es_url,
+            "index": env_str("ELASTICSEARCH_INDEX", "si-archive-pages"),
+            "ca_certs": env_str("ELASTICSEARCH_CA_CERTS"),
+            "api_key": env_str("ELASTICSEARCH_API_KEY"),
+        },
+    }
+else:
+    ARCHIVE_SEARCH = {
+        "BACKEND": "search.backends.tantivy.TantivyBackend",
+        "OPTIONS": {"path": str(DATA_DIR / "search")},
+    }
+
 # --- Celery -------------------------------------------------------------------------------
 _broker = env_str("CELERY_BROKER_URL")
 if _broker is None:
@@ -219,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     "ingest-sweep": {
         "task": "ingest.tasks.sweep_stuck_records",
         "schedule": 300,
+    },
+    # Index whatever the catalogue queued while the broker or search engine was down.
+    "search-index-pending": {
+        "task": "search.tasks.index_pending_task",
+        "schedule": 60,
     },
 }
 

@@ -4,5 +4,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v1/", include("search.urls")),
     path("", RedirectView.as_view(pattern_name="wagtailadmin_home", permanent=False)),
 ]
