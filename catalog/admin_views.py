@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 
+from django.http import Http404
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -119,3 +120,16 @@ def register_policies(*viewsets: type[ModelViewSet]) -> None:
             actions = {"delete"} if getattr(viewset, "editable", True) else {"delete", "change"}
         register_permission_policy(viewset.model,
                                    NoDeletePermissionPolicy(viewset.model, refused=actions))
+
+
+class VisibleRecordsMixin:
+    """List and open only the records the signed-in user may see (Record.objects.visible_to)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        found = super().get_object(queryset)
+        if not type(found).objects.visible_to(self.request.user).filter(pk=found.pk).exists():
+            raise Http404
+        return found

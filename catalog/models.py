@@ -243,6 +243,18 @@ class RecordQuerySet(models.QuerySet):
     def with_plan(self):
         return self.select_related("fonds", "category", "stage", "retention", "volume")
 
+    def visible_to(self, user):
+        """Records ``user`` may see: restricted ones need ``view_restricted_record``;
+        records not (yet) in the holdings — in ingest, in review, failed — need
+        ``change_record``. Destroyed records stay visible as tombstones.
+        (search/selectors.py applies the same rule inside search queries.)"""
+        records = self
+        if not user.has_perm("catalog.view_restricted_record"):
+            records = records.exclude(sensitivity=Sensitivity.RESTRICTED)
+        if not user.has_perm("catalog.change_record"):
+            records = records.filter(status__in=[RecordStatus.READY, RecordStatus.DESTROYED])
+        return records
+
 
 class Record(models.Model):
     """件: one record, filed inside a volume or on its own.

@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import services
-from .admin_views import ServiceModelViewSet, register_policies
+from .admin_views import ServiceModelViewSet, VisibleRecordsMixin, register_policies
 from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
 
@@ -91,6 +92,14 @@ class RecordViewSet(ServiceModelViewSet):
                            "retention", "volume", "formed_on", "appraisal_due_on", "status",
                            "sensitivity",
                            "page_start", "page_end", "created_at", "updated_at"]
+
+    # Restricted records and work in progress stay out of sight of those without access.
+    index_view_class = type("IndexView", (VisibleRecordsMixin, generic.IndexView), {})
+    inspect_view_class = type("InspectView", (VisibleRecordsMixin, generic.InspectView), {})
+
+    @property
+    def edit_view_class(self):
+        return type("EditView", (VisibleRecordsMixin, super().edit_view_class), {})
 
 
 class MemberViewSet(ServiceModelViewSet):

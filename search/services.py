@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Iterable
 
@@ -17,11 +16,8 @@ from .backends.base import search_backend
 from .documents import iter_documents
 from .models import IndexQueue
 
-logger = logging.getLogger(__name__)
-
-
 def _schedule_indexing() -> None:
-    from .tasks import index_pending_task
+    from .tasks import index_pending_task  # tasks import this module
     index_pending_task.delay()
 
 

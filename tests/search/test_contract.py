@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 class SearchContract:
-    @pytest.fixture
-    def backend(self):
-        raise NotImplementedError
+    """Subclasses provide a ``backend`` fixture: a fresh, configured backend."""
 
     @pytest.fixture
     def ids(self, backend):
