@@ -226,6 +226,20 @@ class Sensitivity(models.TextChoices):
     RESTRICTED = "restricted", _("restricted")
 
 
+def visible_values(user) -> dict[str, list[str]]:
+    """Return the sensitivity and status values of the records ``user`` may see.
+
+    Restricted records need ``view_restricted_record``; records not (yet) in the
+    holdings — in ingest, in review, failed — need ``change_record``; destroyed
+    records stay visible as tombstones. The record admin and search both apply this.
+    """
+    sensitivity = (list(Sensitivity.values) if user.has_perm("catalog.view_restricted_record")
+                   else [Sensitivity.NORMAL.value])
+    status = (list(RecordStatus.values) if user.has_perm("catalog.change_record")
+              else [RecordStatus.READY.value, RecordStatus.DESTROYED.value])
+    return {"sensitivity": sensitivity, "status": status}
+
+
 class RecordQuerySet(models.QuerySet):
     def in_volume(self):
         return self.filter(volume__isnull=False)
@@ -244,16 +258,9 @@ class RecordQuerySet(models.QuerySet):
         return self.select_related("fonds", "category", "stage", "retention", "volume")
 
     def visible_to(self, user):
-        """Records ``user`` may see: restricted ones need ``view_restricted_record``;
-        records not (yet) in the holdings — in ingest, in review, failed — need
-        ``change_record``. Destroyed records stay visible as tombstones.
-        (search/selectors.py applies the same rule inside search queries.)"""
-        records = self
-        if not user.has_perm("catalog.view_restricted_record"):
-            records = records.exclude(sensitivity=Sensitivity.RESTRICTED)
-        if not user.has_perm("catalog.change_record"):
-            records = records.filter(status__in=[RecordStatus.READY, RecordStatus.DESTROYED])
-        return records
+        """Records ``user`` may see (see ``visible_values``)."""
+        allowed = visible_values(user)
+        return self.filter(sensitivity__in=allowed["sensitivity"], status__in=allowed["status"])
 
 
 class Record(models.Model):

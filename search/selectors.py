@@ -4,32 +4,21 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from catalog.models import Page, RecordStatus, Sensitivity
+from catalog.models import Page, visible_values
 
 from .backends.base import search_backend
 from .highlight import boxes
 from .query import SearchQuery, SearchResults
 
-# Statuses of records not yet (or no longer) in the archive's holdings.
-_WORK_IN_PROGRESS = [RecordStatus.RECEIVED, RecordStatus.PROCESSING, RecordStatus.NEEDS_REVIEW,
-                     RecordStatus.FAILED]
-
 
 def access_limits(user) -> dict:
-    """Return the sensitivity and status values ``user`` may see in results.
-
-    Restricted records need ``catalog.view_restricted_record``; records still in
-    ingest or review are for those who catalogue (``catalog.change_record``);
-    everyone else sees ready records only. Destroyed records are never indexed.
-    """
+    """Return the sensitivity and status values ``user`` may see in results: the
+    catalogue's own rule (``catalog.models.visible_values``); destroyed records are
+    never indexed."""
     if not (user and user.is_active and user.has_perm("catalog.view_record")):
         raise PermissionDenied("searching the archive needs permission to view records")
-    sensitivity = (list(Sensitivity.values) if user.has_perm("catalog.view_restricted_record")
-                   else [Sensitivity.NORMAL])
-    status = [RecordStatus.READY]
-    if user.has_perm("catalog.change_record"):
-        status += _WORK_IN_PROGRESS
-    return {"allowed_sensitivity": sensitivity, "allowed_status": [str(s) for s in status]}
+    allowed = visible_values(user)
+    return {"allowed_sensitivity": allowed["sensitivity"], "allowed_status": allowed["status"]}
 
 
 def search_records(*, user, with_boxes: bool = False, **params) -> SearchResults:
