@@ -32,6 +32,8 @@ ROLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
+# Added by archive migration 0004: full ID numbers, nearest-ID lookup, certified copies and the
+# use register (see GRANTS there).
 # Added later by the ingest app's own migration: view_fourpropertiescheck, view_batch for
 # officers, auditors, appraisal members and administrators. Added by the search app's
 # migration: catalog.view_restricted_record for every role except counter staff.
