@@ -60,7 +60,7 @@ def counter_view(view):
 def home(request):
     if not selectors.may_use_counter(request.user):
         raise PermissionDenied
-    visit = _current_visit(request)
+    visit = request.visit = _current_visit(request)
     if request.method == "POST":
         form = VisitForm(request.POST)
         if form.is_valid():
