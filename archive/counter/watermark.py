@@ -65,24 +65,41 @@ def served_size(width: int, height: int, max_width: int) -> tuple[int, int, int]
     return out_w, out_h, max(14, round(out_w * BAND_RATIO))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
+def _tile(text: str, font_size: int) -> Image.Image:
+    """``text`` drawn once and turned to the diagonal: the stamp repeated over the page."""
+    font = _font(font_size)
+    left, top, right, bottom = _font(font_size).getbbox(text)
+    canvas = Image.new("L", (right - left + 2, bottom - top + 2), 0)
+    ImageDraw.Draw(canvas).text((-left + 1, -top + 1), text, font=font,
+                                fill=round(255 * TILE_OPACITY))
+    return canvas.rotate(TILE_ANGLE, resample=Image.Resampling.BILINEAR, expand=True)
+
+
 def _tile_mask(size: tuple[int, int], text: str) -> Image.Image:
-    """A mask of ``text`` repeated diagonally over ``size`` (cached: one per page size and minute)."""
+    """A mask of ``text`` repeated over ``size`` along parallel diagonal lines."""
     width, height = size
-    diagonal = int(math.hypot(width, height)) + 2
-    font = _font(max(12, width // 40))
-    canvas = Image.new("L", (diagonal, diagonal), 0)
-    draw = ImageDraw.Draw(canvas)
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    step_x, step_y = (right - left) + width // 12, (bottom - top) * 5
-    value = round(255 * TILE_OPACITY)
-    for row, y in enumerate(range(0, diagonal, step_y)):
-        offset = (row % 2) * step_x // 2
-        for x in range(-offset, diagonal, step_x):
-            draw.text((x, y), text, font=font, fill=value)
-    rotated = canvas.rotate(TILE_ANGLE, resample=Image.Resampling.BILINEAR)
-    x0, y0 = (diagonal - width) // 2, (diagonal - height) // 2
-    return rotated.crop((x0, y0, x0 + width, y0 + height))
+    font_size = max(12, width // 40)
+    tile = _tile(text, font_size)
+    text_width = _font(font_size).getlength(text)
+    angle = math.radians(TILE_ANGLE)
+    along = (math.cos(angle), -math.sin(angle))  # the direction the text runs
+    pitch = text_width + font_size * 3  # from one stamp to the next on a line
+    spacing = font_size * 5 / math.cos(angle)  # between lines, measured down the left edge
+    mask = Image.new("L", size, 0)
+    reach = int((width + height) / pitch) + 2
+    y = 0.0
+    line = 0
+    while y < height + width * math.tan(angle):
+        shift = (line % 2) * pitch / 2
+        for k in range(-1, reach):
+            cx = (k * pitch + shift) * along[0]
+            cy = y + (k * pitch + shift) * along[1]
+            if -tile.width < cx < width + tile.width and -tile.height < cy < height + tile.height:
+                mask.paste(tile, (int(cx - tile.width / 2), int(cy - tile.height / 2)), tile)
+        y += spacing
+        line += 1
+    return mask
 
 
 def watermark(image: Image.Image, mark: Mark, *, max_width: int = DEFAULT_WIDTH) -> Image.Image:
