@@ -67,12 +67,11 @@ def served_size(width: int, height: int, max_width: int) -> tuple[int, int, int]
 
 @lru_cache(maxsize=64)
 def _tile(text: str, font_size: int) -> Image.Image:
-    """``text`` drawn once and turned to the diagonal: the stamp repeated over the page."""
+    """``text`` drawn once and turned to the diagonal: the stamp's coverage (0-255)."""
     font = _font(font_size)
     left, top, right, bottom = _font(font_size).getbbox(text)
     canvas = Image.new("L", (right - left + 2, bottom - top + 2), 0)
-    ImageDraw.Draw(canvas).text((-left + 1, -top + 1), text, font=font,
-                                fill=round(255 * TILE_OPACITY))
+    ImageDraw.Draw(canvas).text((-left + 1, -top + 1), text, font=font, fill=255)
     return canvas.rotate(TILE_ANGLE, resample=Image.Resampling.BILINEAR, expand=True)
 
 
@@ -87,6 +86,7 @@ def _tile_mask(size: tuple[int, int], text: str) -> Image.Image:
     pitch = text_width + font_size * 3  # from one stamp to the next on a line
     spacing = font_size * 5 / math.cos(angle)  # between lines, measured down the left edge
     mask = Image.new("L", size, 0)
+    ink = round(255 * TILE_OPACITY)
     reach = int((width + height) / pitch) + 2
     y = 0.0
     line = 0
@@ -96,7 +96,7 @@ def _tile_mask(size: tuple[int, int], text: str) -> Image.Image:
             cx = (k * pitch + shift) * along[0]
             cy = y + (k * pitch + shift) * along[1]
             if -tile.width < cx < width + tile.width and -tile.height < cy < height + tile.height:
-                mask.paste(tile, (int(cx - tile.width / 2), int(cy - tile.height / 2)), tile)
+                mask.paste(ink, (int(cx - tile.width / 2), int(cy - tile.height / 2)), tile)
         y += spacing
         line += 1
     return mask
