@@ -41,3 +41,19 @@ ROLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 
 def group_name(role: str) -> str:
     return ROLES[role][0]
+
+
+def grant(apps, app_label: str, grants: dict[str, list[str]]) -> None:
+    """In a data migration: make ``app_label``'s permissions and give each to the named groups."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for codename, groups in grants.items():
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for group in Group.objects.filter(name__in=groups):
+            group.permissions.add(permission)

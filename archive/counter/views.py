@@ -144,20 +144,23 @@ def find(request):
     return render(request, "counter/find.html", context)
 
 
+def _dossier(request, model, pk: int, selector, action: str, template: str):
+    obj = get_object_or_404(model, pk=pk)
+    dossier = selector(request.user, obj)
+    _log(request, action, obj, model._meta.label, records=dossier["total"])
+    return render(request, template, {**dossier, "q": request.GET.get("q", "")})
+
+
 @counter_view
 def member(request, pk: int):
-    member = get_object_or_404(Member, pk=pk)
-    dossier = selectors.member_dossier(user=request.user, member=member)
-    _log(request, "counter_view_member", member, "catalog.Member", records=dossier["total"])
-    return render(request, "counter/member.html", {**dossier, "q": request.GET.get("q", "")})
+    return _dossier(request, Member, pk, lambda user, m: selectors.member_dossier(user=user, member=m),
+                    "counter_view_member", "counter/member.html")
 
 
 @counter_view
 def unit(request, pk: int):
-    unit = get_object_or_404(Unit, pk=pk)
-    dossier = selectors.unit_dossier(user=request.user, unit=unit)
-    _log(request, "counter_view_unit", unit, "catalog.Unit", records=dossier["total"])
-    return render(request, "counter/unit.html", {**dossier, "q": request.GET.get("q", "")})
+    return _dossier(request, Unit, pk, lambda user, u: selectors.unit_dossier(user=user, unit=u),
+                    "counter_view_unit", "counter/unit.html")
 
 
 def _blocked(request, exc: selectors.RecordBlocked):

@@ -1,7 +1,8 @@
 """Who may see full ID numbers, open the nearest valid number, print copies, read the registers."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from archive import roles
 
 GRANTS = {
     "view_full_id_number": ["档案管理员", "审计人员", "系统管理员"],
@@ -13,16 +14,7 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("archive")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for codename, groups in GRANTS.items():
-        permission = Permission.objects.get(content_type__app_label="archive", codename=codename)
-        for group in Group.objects.filter(name__in=groups):
-            group.permissions.add(permission)
+    roles.grant(apps, "archive", GRANTS)
 
 
 class Migration(migrations.Migration):
