@@ -27,10 +27,24 @@ def copy_mark(entry: UseRegisterEntry) -> watermark.Mark:
                           subject=f"{entry.copy_number}")
 
 
+def _weasyprint():
+    """Import WeasyPrint without letting it loosen Pillow for the whole process.
+
+    weasyprint.images sets ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` on import;
+    left so, ingest in the same process would accept a truncated scan as whole.
+    """
+    from PIL import ImageFile
+
+    strict = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+    ImageFile.LOAD_TRUNCATED_IMAGES = strict
+    return weasyprint
+
+
 def certified_copy_pdf(entry: UseRegisterEntry, pages: list[Page], *, record: Record,
                        agency: str) -> bytes:
     """Render the copy registered as ``entry``."""
-    import weasyprint
+    weasyprint = _weasyprint()
 
     mark = copy_mark(entry)
     store = object_store()
