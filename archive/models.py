@@ -86,3 +86,86 @@ class StoredObject(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class VisitPurpose(models.TextChoices):
+    """Why a record is consulted at the counter: the basis written into the use register."""
+
+    OWN_ENQUIRY = "own_enquiry", _("member's own enquiry")
+    BENEFIT = "benefit", _("benefit claim")
+    RETIREMENT = "retirement", _("retirement review")
+    TRANSFER = "transfer", _("transfer of insurance")
+    UNIT_BUSINESS = "unit_business", _("unit business")
+    OFFICIAL = "official", _("inquiry by an authority")
+    OTHER = "other", _("other")
+
+
+class CounterVisitQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class CounterVisit(models.Model):
+    """One person served at the counter: the purpose is asked once and carried by every view."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("user"))
+    purpose = models.CharField(_("purpose"), max_length=32, choices=VisitPurpose.choices)
+    detail = models.CharField(_("details"), max_length=200, blank=True,
+                              help_text=_("Who asks, case number, business being handled."))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = CounterVisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("counter visit")
+        verbose_name_plural = _("counter visits")
+        ordering = ["-started_at"]
+        permissions = [
+            ("view_full_id_number", _("Can see citizen ID numbers unmasked")),
+            ("lookup_nearest_id", _("Can open the records of the nearest valid ID number")),
+            ("print_certified_copy", _("Can print certified copies")),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.purpose_text}"
+
+    @property
+    def purpose_text(self) -> str:
+        label = str(VisitPurpose(self.purpose).label)
+        return f"{label}：{self.detail}" if self.detail else label
+
+
+class UseKind(models.TextChoices):
+    CONSULT = "consult", _("consultation")
+    COPY = "copy", _("certified copy")
+
+
+class UseRegisterEntry(models.Model):
+    """利用登记: who used which record, how, on what basis and when."""
+
+    kind = models.CharField(_("kind of use"), max_length=16, choices=UseKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("user"))
+    visit = models.ForeignKey(CounterVisit, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="uses", verbose_name=_("counter visit"))
+    record = models.ForeignKey("catalog.Record", on_delete=models.PROTECT, related_name="uses",
+                               verbose_name=_("record"))
+    archive_code = models.CharField(_("archive code (档号)"), max_length=120, blank=True)
+    pages = models.JSONField(_("pages"), default=list, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    copy_number = models.CharField(_("copy number"), max_length=32, unique=True, null=True,
+                                   blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("use register entry")
+        verbose_name_plural = _("use register")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["visit", "record", "kind"],
+                                               condition=models.Q(kind="consult"),
+                                               name="use_consult_once_per_visit")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.archive_code} {self.created_at:%Y-%m-%d %H:%M}"

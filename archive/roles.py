@@ -32,6 +32,8 @@ ROLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 
+# Added by archive migration 0004: full ID numbers, nearest-ID lookup, certified copies and the
+# use register (see GRANTS there).
 # Added later by the ingest app's own migration: view_fourpropertiescheck, view_batch for
 # officers, auditors, appraisal members and administrators. Added by the search app's
 # migration: catalog.view_restricted_record for every role except counter staff.
@@ -39,3 +41,19 @@ ROLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 
 def group_name(role: str) -> str:
     return ROLES[role][0]
+
+
+def grant(apps, app_label: str, grants: dict[str, list[str]]) -> None:
+    """In a data migration: make ``app_label``'s permissions and give each to the named groups."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for codename, groups in grants.items():
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for group in Group.objects.filter(name__in=groups):
+            group.permissions.add(permission)

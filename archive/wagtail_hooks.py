@@ -2,11 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from catalog.admin_views import ReadOnlyModelViewSet, register_policies
 
-from .models import AuditEvent, StoredObject
+from .models import AuditEvent, CounterVisit, StoredObject, UseRegisterEntry
 
 
 class AuditEventViewSet(ReadOnlyModelViewSet):
@@ -27,11 +28,30 @@ class StoredObjectViewSet(ReadOnlyModelViewSet):
     list_filter = ["last_check_ok"]
 
 
+class UseRegisterViewSet(ReadOnlyModelViewSet):
+    """利用登记: every record consulted or copied, by whom, why and when."""
+
+    model = UseRegisterEntry
+    icon = "list-ul"
+    list_display = ["created_at", "kind", "archive_code", "pages", "purpose", "user",
+                    "copy_number"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["archive_code", "purpose", "copy_number", "user__username"]
+
+
+class CounterVisitViewSet(ReadOnlyModelViewSet):
+    model = CounterVisit
+    icon = "user"
+    list_display = ["started_at", "ended_at", "user", "purpose", "detail"]
+    list_filter = ["purpose", "started_at"]
+    search_fields = ["detail", "user__username"]
+
+
 class CustodyGroup(ModelViewSetGroup):
     menu_label = _("Custody")
     menu_icon = "lock"
     menu_order = 200
-    items = (AuditEventViewSet, StoredObjectViewSet)
+    items = (AuditEventViewSet, StoredObjectViewSet, UseRegisterViewSet, CounterVisitViewSet)
 
 
 register_policies(*CustodyGroup.items)
@@ -49,3 +69,14 @@ HIDDEN_MENU_ITEMS = {"explorer", "images", "documents", "help", "reports", "sear
 @hooks.register("construct_main_menu")
 def hide_cms_menu_items(request, menu_items):
     menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_MENU_ITEMS]
+
+
+class CounterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("catalog.view_record")
+
+
+@hooks.register("register_admin_menu_item")
+def counter_menu_item():
+    return CounterMenuItem(_("Counter retrieval"), "/counter/", icon_name="user", order=5,
+                           name="counter")

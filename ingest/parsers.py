@@ -20,6 +20,8 @@ from .formats import JPEG, PDF, PNG, TIFF
 MAX_IMAGE_PIXELS = 180_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 PDF_RENDER_DPI = 300
+# Pages with a text layer are rendered for viewing only, at the resolution of a scan.
+TEXT_PAGE_DPI = 150
 
 
 class InvalidFile(ValueError):
@@ -118,10 +120,15 @@ class PdfParser:
         page = self._pdf[index]
         try:
             textpage = page.get_textpage()
-            text, words = _text_layer(textpage, page.get_height())
+            scale = TEXT_PAGE_DPI / 72
+            text, words = _text_layer(textpage, page.get_height(), scale)
             textpage.close()
             if text.strip():
-                return PageContent(text=text, words=words, dpi=72)
+                # Rendered only to be viewed and printed: the text comes from the layer,
+                # and the word boxes are in this image's pixels, as OCR boxes are.
+                bitmap = page.render(scale=scale, grayscale=True)
+                return PageContent(image=bitmap.to_pil(), text=text, words=words,
+                                   dpi=TEXT_PAGE_DPI)
             bitmap = page.render(scale=PDF_RENDER_DPI / 72, grayscale=True)
             return PageContent(image=bitmap.to_pil(), dpi=PDF_RENDER_DPI)
         finally:
@@ -131,8 +138,10 @@ class PdfParser:
         self._pdf.close()
 
 
-def _text_layer(textpage, page_height: float) -> tuple[str, list[list]]:
-    """Return a page's text and its words with boxes in points from the top-left corner.
+def _text_layer(textpage, page_height: float, scale: float = 1.0) -> tuple[str, list[list]]:
+    """Return a page's text and its words with boxes from the top-left corner.
+
+    Boxes are in points times ``scale`` (the pixels of the page rendered at that scale).
 
     A Chinese character is a word of its own; letters and digits run together.
     """
@@ -146,7 +155,8 @@ def _text_layer(textpage, page_height: float) -> tuple[str, list[list]]:
             current, box = _flush(words, current, box)
             continue
         left, bottom, right, top = textpage.get_charbox(i)
-        char_box = [left, page_height - top, right, page_height - bottom]
+        char_box = [left * scale, (page_height - top) * scale, right * scale,
+                    (page_height - bottom) * scale]
         if ch.isascii() and ch.isalnum():
             current += ch
             box = char_box if box is None else [min(box[0], char_box[0]), min(box[1], char_box[1]),

@@ -83,3 +83,20 @@ def boxes(words: list, clauses: list[Clause]) -> list[list[int]]:
             if index >= 0 and index not in hit_words:
                 hit_words.append(index)
     return [[int(v) for v in words[i][1:5]] for i in sorted(hit_words)]
+
+
+def mark_all(text: str, clauses: list[Clause]) -> str:
+    """Return the whole of ``text`` as HTML with every match in <mark> (the viewer's text pane)."""
+    pattern = _patterns(clauses)
+    folded = analysis.normalize(text or "")
+    if len(folded) != len(text or ""):
+        folded = (text or "").lower()
+    if pattern is None:
+        return html.escape(text or "")
+    out, pos = [], 0
+    for match in pattern.finditer(folded):
+        out.append(html.escape(text[pos:match.start()]))
+        out.append("<mark>" + html.escape(text[match.start():match.end()]) + "</mark>")
+        pos = match.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)

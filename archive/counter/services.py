@@ -1,0 +1,131 @@
+"""Counter writes: visits, the audit of every view, the use register, certified copies."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Page, Record, RecordStatus
+
+from ..audit import audit_event_record
+from ..models import CounterVisit, UseKind, UseRegisterEntry, VisitPurpose
+
+
+class CounterError(Exception):
+    """A refused counter action; ``field`` and ``rule`` say what was wrong."""
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str = "invalid"):
+        super().__init__(message)
+        self.message, self.field, self.rule = message, field, rule
+
+
+def _visit_details(visit: CounterVisit) -> dict:
+    return {"visit": visit.pk, "purpose": visit.purpose, "purpose_text": visit.purpose_text}
+
+
+@transaction.atomic
+def visit_start(*, actor, purpose: str, detail: str = "") -> CounterVisit:
+    """Open a visit with its purpose; the user's earlier open visit ends with it."""
+    if purpose not in VisitPurpose.values:
+        raise CounterError(_("unknown purpose %(purpose)r") % {"purpose": purpose}, field="purpose",
+                           rule="choice")
+    detail = " ".join(detail.split())[:200]
+    if purpose == VisitPurpose.OTHER and not detail:
+        raise CounterError(_("say what the records are needed for"), field="detail",
+                           rule="required")
+    for previous in CounterVisit.objects.open().select_for_update().filter(user=actor):
+        _close(actor=actor, visit=previous, reason="new_visit")
+    visit = CounterVisit.objects.create(user=actor, purpose=purpose, detail=detail)
+    audit_event_record(actor=actor, action="counter_visit_start", object_type="archive.CounterVisit",
+                       object_id=visit.pk, object_repr=visit.purpose_text,
+                       details=_visit_details(visit))
+    return visit
+
+
+def _close(*, actor, visit: CounterVisit, reason: str) -> CounterVisit:
+    visit.ended_at = timezone.now()
+    visit.save(update_fields=["ended_at"])
+    audit_event_record(actor=actor, action="counter_visit_end", object_type="archive.CounterVisit",
+                       object_id=visit.pk, object_repr=visit.purpose_text,
+                       details={**_visit_details(visit), "reason": reason})
+    return visit
+
+
+@transaction.atomic
+def visit_end(*, actor, visit: CounterVisit) -> CounterVisit:
+    """End a visit (the next person steps up); an ended visit cannot end again."""
+    visit = CounterVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.user_id != actor.pk:
+        raise CounterError(_("a visit is ended by the user who opened it"), field="visit",
+                           rule="not_owner")
+    if visit.ended_at is not None:
+        raise CounterError(_("this visit has already ended"), field="visit", rule="ended")
+    return _close(actor=actor, visit=visit, reason="ended")
+
+
+def _open_visit(actor, visit: CounterVisit) -> None:
+    if visit.ended_at is not None or visit.user_id != actor.pk:
+        raise CounterError(_("start a visit (say the purpose) first"), field="visit",
+                           rule="no_visit")
+
+
+@transaction.atomic
+def counter_view_log(*, actor, visit: CounterVisit, action: str, object_type: str,
+                     object_id, object_repr: str = "", details: dict | None = None) -> None:
+    """Write one view (or refusal) at the counter into the audit trail, with the visit's purpose."""
+    _open_visit(actor, visit)
+    audit_event_record(actor=actor, action=action, object_type=object_type, object_id=object_id,
+                       object_repr=object_repr, details={**_visit_details(visit), **(details or {})})
+
+
+@transaction.atomic
+def record_consult(*, actor, visit: CounterVisit, record: Record) -> None:
+    """Log a record opened at the counter: an audit event, and one use-register line per visit."""
+    _open_visit(actor, visit)
+    if record.status == RecordStatus.DESTROYED:
+        action = "counter_view_tombstone"
+    else:
+        action = "counter_view_record"
+        try:
+            with transaction.atomic():
+                UseRegisterEntry.objects.create(
+                    kind=UseKind.CONSULT, user=actor, visit=visit, record=record,
+                    archive_code=record.archive_code or "", purpose=visit.purpose_text)
+        except IntegrityError:
+            pass  # already registered in this visit
+    audit_event_record(actor=actor, action=action, object_type="catalog.Record",
+                       object_id=record.pk, object_repr=str(record), details=_visit_details(visit))
+
+
+@transaction.atomic
+def certified_copy_make(*, actor, visit: CounterVisit, record: Record, pages: list[Page],
+                        render) -> tuple[UseRegisterEntry, bytes]:
+    """Register a certified copy and return it with the PDF ``render(entry, pages)`` made.
+
+    The register line is written first so its number can be printed on the copy;
+    if rendering fails, the transaction leaves neither the line nor the event.
+    """
+    _open_visit(actor, visit)
+    if not actor.has_perm("archive.print_certified_copy"):
+        raise CounterError(_("printing certified copies needs permission"), field="user",
+                           rule="permission")
+    if record.status != RecordStatus.READY:
+        raise CounterError(_("only records in the holdings can be copied"), field="record",
+                           rule="status")
+    if not pages:
+        raise CounterError(_("choose at least one page"), field="pages", rule="required")
+    if any(page.record_id != record.pk for page in pages):
+        raise CounterError(_("a page of another record was chosen"), field="pages", rule="record")
+    entry = UseRegisterEntry.objects.create(
+        kind=UseKind.COPY, user=actor, visit=visit, record=record,
+        archive_code=record.archive_code or "", pages=[p.number for p in pages],
+        purpose=visit.purpose_text)
+    entry.copy_number = f"FZ{timezone.localtime(entry.created_at):%Y%m%d}-{entry.pk:06d}"
+    entry.save(update_fields=["copy_number"])
+    pdf = render(entry, pages)
+    audit_event_record(actor=actor, action="certified_copy", object_type="catalog.Record",
+                       object_id=record.pk, object_repr=str(record),
+                       details={**_visit_details(visit), "copy_number": entry.copy_number,
+                                "pages": entry.pages, "bytes": len(pdf)})
+    return entry, pdf
