@@ -13,8 +13,7 @@ from itertools import groupby
 from django.db.models import Q
 from django.http import Http404
 
-from catalog.models import (Member, Page, Record, RecordStatus, Sensitivity, Unit,
-                            visible_values)
+from catalog.models import Member, Page, Record, RecordStatus, Unit, visible_values
 from search.highlight import boxes, mark_all
 from search.query import parse_text
 
@@ -122,11 +121,6 @@ def record_by_archive_code(code: str) -> Record | None:
     return Record.objects.filter(archive_code__iexact=code).first()
 
 
-def whereabouts(record: Record) -> str:
-    """Where the record is: ``destroyed`` or ``in_archive``."""
-    return "destroyed" if record.status == RecordStatus.DESTROYED else "in_archive"
-
-
 def destruction_entry(record: Record) -> AuditEvent | None:
     """The audit trail's entry for the destruction of ``record`` (the tombstone shows it)."""
     return (AuditEvent.objects.filter(object_type="catalog.Record", object_id=str(record.pk))
@@ -173,15 +167,7 @@ def viewer_pages(record: Record, query: str = "") -> list[ViewerPage]:
                 hits = [(100 * left / width, 100 * top / height, 100 * w / width, 100 * h / height)
                         for left, top, w, h in boxes(page.words or [], clauses)]
         pages.append(ViewerPage(page.pk, page.number, has_image,
-                                mark_all(page.text, clauses) if clauses else _escape(page.text),
+                                mark_all(page.text, clauses),
                                 page.confidence, page.text_source, width, height, share, hits))
     return pages
 
-
-def _escape(text: str) -> str:
-    import html
-    return html.escape(text or "")
-
-
-def is_restricted(record: Record) -> bool:
-    return record.sensitivity == Sensitivity.RESTRICTED

@@ -44,7 +44,8 @@ def _current_visit(request) -> CounterVisit | None:
 
 
 def counter_view(view):
-    """Require counter access and an open visit (else ask the purpose first)."""
+    """Require counter access and an open visit (else ask the purpose first); a record the
+    user may not open gives the logged refusal page."""
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not selectors.may_use_counter(request.user):
@@ -53,7 +54,10 @@ def counter_view(view):
         if visit is None:
             return redirect(f"{reverse('counter:home')}?next={quote(request.get_full_path())}")
         request.visit = visit
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except selectors.RecordBlocked as exc:
+            return _blocked(request, exc)
     return wrapped
 
 
@@ -170,10 +174,7 @@ def _blocked(request, exc: selectors.RecordBlocked):
 
 @counter_view
 def record(request, pk: int):
-    try:
-        record = selectors.counter_record(user=request.user, pk=pk)
-    except selectors.RecordBlocked as exc:
-        return _blocked(request, exc)
+    record = selectors.counter_record(user=request.user, pk=pk)
     services.record_consult(actor=request.user, visit=request.visit, record=record)
     if record.status == RecordStatus.DESTROYED:
         return render(request, "counter/tombstone.html", {
@@ -230,10 +231,7 @@ def page_image(request, pk: int):
     if width not in watermark.WIDTHS:
         return HttpResponse(_("w must be one of %(widths)s")
                             % {"widths": ", ".join(map(str, watermark.WIDTHS))}, status=400)
-    try:
-        page, record = _page_for(request, pk)
-    except selectors.RecordBlocked as exc:
-        return _blocked(request, exc)
+    page, record = _page_for(request, pk)
     response = _serve(request, page, record, page.object_sha256, width)
     if response.status_code == 200:
         _log(request, "counter_view_page", page, "catalog.Page", record=record.pk,
@@ -243,10 +241,7 @@ def page_image(request, pk: int):
 
 @counter_view
 def page_thumbnail(request, pk: int):
-    try:
-        page, record = _page_for(request, pk)
-    except selectors.RecordBlocked as exc:
-        return _blocked(request, exc)
+    page, record = _page_for(request, pk)
     # Thumbnails are part of the record view already in the audit trail.
     if record.pk not in request.session.get(SESSION_RECORDS, []):
         return HttpResponse(_("Open the record first."), status=403)
@@ -255,10 +250,7 @@ def page_thumbnail(request, pk: int):
 
 @counter_view
 def copy(request, pk: int):
-    try:
-        record = selectors.counter_record(user=request.user, pk=pk)
-    except selectors.RecordBlocked as exc:
-        return _blocked(request, exc)
+    record = selectors.counter_record(user=request.user, pk=pk)
     if not request.user.has_perm("archive.print_certified_copy"):
         raise PermissionDenied
     numbers = list(record.pages.order_by("number").values_list("number", flat=True))
