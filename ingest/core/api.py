@@ -44,8 +44,9 @@ def _flatten(detail, path: str = ""):
 
 
 def core_exception_handler(exc, context):
-    if isinstance(exc, (services.CoreError, CatalogError)):
-        code = 422 if isinstance(exc, (services.KeyReused, CatalogError)) else 400
+    if isinstance(exc, CatalogError):
+        # A refused key or a filing the catalogue refused: the request was well-formed.
+        code = 400 if type(exc) is services.CoreError else 422
         return Response({"detail": exc.message, "errors": [
             {"field": exc.field or "non_field_errors", "rule": exc.rule, "message": exc.message}]},
             status=code)
@@ -155,7 +156,10 @@ class DocumentPushView(CoreAPIView):
             if earlier is not None:
                 return self._answer(services.core_document_replay(document=earlier,
                                                                   fingerprint=fingerprint))
-        push = DocumentPush(data={"file": upload, "metadata": raw if raw is not None else metadata})
+        fields = {"metadata": raw if raw is not None else metadata}
+        if upload is not None:
+            fields["file"] = upload
+        push = DocumentPush(data=fields)
         push.is_valid(raise_exception=True)
         file, meta = push.validated_data["file"], push.validated_data["metadata"]
         acceptance = services.core_document_accept(

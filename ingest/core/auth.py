@@ -69,7 +69,7 @@ class ClientRateThrottle(BaseThrottle):
             return True
         now = time.time()
         window = int(now // 60)
-        key = f"core-rate:{client.pk}:{window}"
+        key = f"core-rate:{client.token_prefix}:{window}"
         cache.add(key, 0, timeout=70)
         try:
             count = cache.incr(key)

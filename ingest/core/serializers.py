@@ -81,7 +81,7 @@ class DocumentMetadata(serializers.Serializer):
                                            help_text="The core's business number (申报/业务流水号)")
     unit = UnitIn(required=False, allow_null=True, help_text="参保单位")
     members = MemberIn(many=True, required=False, help_text="参保人员")
-    period = serializers.CharField(required=False, allow_blank=True, max_length=6,
+    period = serializers.CharField(required=False, allow_blank=True, max_length=16,
                                    help_text="费款所属期 YYYYMM")
     payment_nature = serializers.ChoiceField(choices=PaymentNature.choices, required=False,
                                              allow_blank=True, help_text="缴费性质")

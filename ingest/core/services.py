@@ -21,6 +21,7 @@ from django.utils import timezone
 from archive.audit import audit_event_record
 from archive.services import stored_object_put
 from catalog import services as catalog
+from catalog.errors import CatalogError
 from catalog.models import Fonds, Member, Record, RecordStatus, Unit
 
 from ..formats import MIME
@@ -32,12 +33,8 @@ TOKEN_PATTERN = re.compile(r"^core_([0-9a-f]{8})_[A-Za-z0-9_-]{20,}$")
 NOTIFIED_STATUSES = {RecordStatus.READY: "document.ready", RecordStatus.FAILED: "document.failed"}
 
 
-class CoreError(Exception):
+class CoreError(CatalogError):
     """A refused request of the core intake; ``field`` and ``rule`` say what was wrong."""
-
-    def __init__(self, message: str, *, field: str | None = None, rule: str = "invalid"):
-        self.message, self.field, self.rule = str(message), field, rule
-        super().__init__(f"{field + ': ' if field else ''}{message} [{rule}]")
 
 
 class KeyReused(CoreError):
@@ -138,6 +135,56 @@ def core_call_log(*, client: CoreClient | None, method: str, path: str, status: 
                        object_type="ingest.CoreClient", object_id=client.pk if client else "",
                        object_repr=client.name if client else "",
                        details={"method": method, "path": path, "status": status, **details})
+
+
+# --- the mapping table ---------------------------------------------------------------------
+
+def _mapping_checked(*, stage, retention) -> None:
+    """A mapped retention may lengthen the file plan's period, never shorten it."""
+    if retention is None:
+        return
+    minimum = catalog.schedule_years(stage=stage, formed_on=timezone.localdate())
+    if minimum is None and retention.years is not None or (
+            minimum is not None and retention.years is not None and retention.years < minimum):
+        need = "permanent" if minimum is None else f"{minimum} years"
+        raise CoreError(f"{retention.code} is below the file plan's minimum for {stage.code} "
+                        f"({need})", field="retention", rule="below_minimum")
+
+
+@transaction.atomic
+def business_type_create(*, actor, code: str, name: str, stage, retention=None,
+                         active: bool = True, sort_order: int = 0) -> BusinessType:
+    _mapping_checked(stage=stage, retention=retention)
+    if BusinessType.objects.filter(code=code).exists():
+        raise CoreError(f"business type {code} exists already", field="code", rule="unique")
+    mapping = BusinessType.objects.create(code=code, name=name, stage=stage, retention=retention,
+                                          active=active, sort_order=sort_order)
+    audit_event_record(actor=actor, action="core_mapping_create", object_type="ingest.BusinessType",
+                       object_id=mapping.pk, object_repr=str(mapping),
+                       details={"stage": stage.code, "retention": retention.code if retention else None})
+    return mapping
+
+
+@transaction.atomic
+def business_type_update(*, actor, businesstype: BusinessType, name: str, stage, retention=None,
+                         active: bool = True, sort_order: int = 0, **_ignored) -> BusinessType:
+    """Change where a business type is filed; records already filed keep their 档号."""
+    _mapping_checked(stage=stage, retention=retention)
+    mapping = BusinessType.objects.select_for_update().get(pk=businesstype.pk)
+    before = {"name": mapping.name, "stage": mapping.stage.code,
+              "retention": mapping.retention.code if mapping.retention else None,
+              "active": mapping.active, "sort_order": mapping.sort_order}
+    mapping.name, mapping.stage, mapping.retention = name, stage, retention
+    mapping.active, mapping.sort_order = active, sort_order
+    mapping.save()
+    after = {"name": name, "stage": stage.code, "retention": retention.code if retention else None,
+             "active": active, "sort_order": sort_order}
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        audit_event_record(actor=actor, action="core_mapping_update",
+                           object_type="ingest.BusinessType", object_id=mapping.pk,
+                           object_repr=str(mapping), details={"changed": changed})
+    return mapping
 
 
 # --- accepting a document ------------------------------------------------------------------
