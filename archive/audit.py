@@ -17,7 +17,22 @@ GENESIS = "0" * 64
 
 def _plain(details: dict | None) -> dict:
     # Store exactly what is hashed: JSON types only, as the database gives them back.
-    return json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
+    return _without_nul(json.loads(json.dumps(details or {}, ensure_ascii=False, default=str)))
+
+
+def _without_nul(value):
+    """Replace NUL characters, which PostgreSQL cannot store in text or jsonb.
+
+    Whatever a caller typed is audited, even bytes no form would accept; the
+    replacement character shows where a NUL was.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def event_hash(*, sequence: int, occurred_at: dt.datetime, actor_id: int | None, actor_name: str,
@@ -51,11 +66,11 @@ def audit_event_record(*, actor, action: str, object_type: str, object_id: str |
         "sequence": head.last_sequence + 1,
         "occurred_at": timezone.now(),
         "actor_id": actor_id,
-        "actor_name": _actor_name(actor)[:150],
+        "actor_name": _without_nul(_actor_name(actor)[:150]),
         "action": action[:64],
         "object_type": object_type[:100],
-        "object_id": str(object_id)[:64],
-        "object_repr": str(object_repr)[:300],
+        "object_id": _without_nul(str(object_id)[:64]),
+        "object_repr": _without_nul(str(object_repr)[:300]),
         "details": _plain(details),
         "prev_hash": head.last_hash,
     }
