@@ -18,7 +18,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from archive.audit import audit_event_record
+from archive.audit import audit_batch, audit_event_record
 from archive.services import stored_object_put
 from catalog import services as catalog
 from catalog.errors import CatalogError
@@ -225,7 +225,7 @@ def core_document_accept(*, client: CoreClient, idempotency_key: str, fingerprin
     # Content-addressed and written before any row: an abandoned request leaves no row behind.
     stored = stored_object_put(actor=client.user, data=data, content_type=MIME[kind])
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             return _accept(client, idempotency_key, fingerprint, submission, file_name,
                            stored.sha256, status_url)
     except IntegrityError:
@@ -245,16 +245,18 @@ def _accept(client, key, fingerprint, submission, file_name, sha256, status_url)
     record, created = catalog.record_receive(
         actor=actor, fonds=fonds, title=title, original_sha256=sha256, source_name=file_name,
         formed_on=submission["formed_on"])
-    if not record.is_filed and record.status != RecordStatus.DESTROYED:
-        record = catalog.record_file(actor=actor, record=record, stage=business_type.stage,
-                                     formed_on=submission["formed_on"],
-                                     retention=business_type.retention, confidence=1.0)
     unit = _unit(actor, submission.get("unit"))
     if unit is not None:
         catalog.record_link_unit(actor=actor, record=record, unit=unit)
     for given in submission.get("members") or []:
         catalog.record_link_member(actor=actor, record=record,
                                    member=_member(actor, given["id_number"], given.get("name", "")))
+    # Filing numbers the item under a lock on the fonds, held until the commit: it comes last,
+    # so concurrent pushes wait for each other only that long.
+    if not record.is_filed and record.status != RecordStatus.DESTROYED:
+        record = catalog.record_file(actor=actor, record=record, stage=business_type.stage,
+                                     formed_on=submission["formed_on"],
+                                     retention=business_type.retention, confidence=1.0)
     status = 201 if created else 200
     body = document_response(record=record, business_type=business_type,
                              declaration_id=submission["declaration_id"],
@@ -306,7 +308,7 @@ def _unit(actor, given: dict | None) -> Unit | None:
     unit = None
     for field_name, value in (("credit_code", credit), ("computer_code", computer), ("ss_code", ss)):
         if value and unit is None:
-            unit = Unit.objects.select_for_update().filter(**{field_name: value}).first()
+            unit = Unit.objects.filter(**{field_name: value}).first()
     if unit is None:
         try:
             with transaction.atomic():
