@@ -27,18 +27,19 @@ class CoreTokenAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
-                _("The Authorization header is 'Bearer <token>', with one token."))
+                _("The Authorization header is 'Bearer <token>', with one token."), code="malformed")
         try:
             token = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("The token holds characters a token never has."))
+            raise exceptions.AuthenticationFailed(
+                _("The token holds characters a token never has."), code="malformed")
         client = core_client_authenticate(token)
         if client is None:
-            raise exceptions.AuthenticationFailed(_("Unknown token."))
+            raise exceptions.AuthenticationFailed(_("Unknown token."), code="unknown_token")
         if client.is_revoked:
             raise exceptions.AuthenticationFailed(
                 _("This client's token was revoked on %(day)s.")
-                % {"day": f"{client.revoked_at:%Y-%m-%d}"})
+                % {"day": f"{client.revoked_at:%Y-%m-%d}"}, code="revoked")
         return client.user, client
 
     def authenticate_header(self, request):
