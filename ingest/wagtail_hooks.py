@@ -4,6 +4,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 
 from catalog.admin_views import ReadOnlyModelViewSet, ServiceModelViewSet, register_policies
 from wagtail.admin.viewsets.model import ModelViewSetGroup
@@ -32,7 +33,7 @@ class BusinessTypeViewSet(ServiceModelViewSet):
     model = BusinessType
     icon = "list-ul"
     menu_label = _("Business type mapping")
-    list_display = ["code", "name", "category", "stage", "retention", "active"]
+    list_display = ["code", "name", "category", "stage", "retention", BooleanColumn("active", label=_("accepted"))]
     list_filter = ["stage__category", "active"]
     search_fields = ["code", "name"]
     form_fields = ["code", "name", "stage", "retention", "active", "sort_order"]
