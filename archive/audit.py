@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,7 +19,22 @@ GENESIS = "0" * 64
 
 def _plain(details: dict | None) -> dict:
     # Store exactly what is hashed: JSON types only, as the database gives them back.
-    return json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
+    return _without_nul(json.loads(json.dumps(details or {}, ensure_ascii=False, default=str)))
+
+
+def _without_nul(value):
+    """Replace NUL characters, which PostgreSQL cannot store in text or jsonb.
+
+    Whatever a caller typed is audited, even bytes no form would accept; the
+    replacement character shows where a NUL was.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def event_hash(*, sequence: int, occurred_at: dt.datetime, actor_id: int | None, actor_name: str,
@@ -41,29 +58,84 @@ def _actor_name(actor) -> str:
     return actor.get_username() if hasattr(actor, "get_username") else str(actor)
 
 
-@transaction.atomic
+_pending = threading.local()
+
+
+class _Alive:
+    """A no-op commit callback: Django drops it when its savepoint rolls back."""
+
+    def __call__(self):
+        pass
+
+
 def audit_event_record(*, actor, action: str, object_type: str, object_id: str | int = "",
                        object_repr: str = "", details: dict | None = None) -> AuditEvent:
-    """Append one event; the head row is locked so concurrent appends form one chain."""
+    """Append one event; the head row is locked so concurrent appends form one chain.
+
+    Inside ``audit_batch()`` the event is held and appended when the batch ends.
+    """
+    event = AuditEvent(
+        actor_id=getattr(actor, "pk", None) if actor is not None else None,
+        actor_name=_without_nul(_actor_name(actor)[:150]), action=action[:64],
+        object_type=object_type[:100], object_id=_without_nul(str(object_id)[:64]),
+        object_repr=_without_nul(str(object_repr)[:300]), details=_plain(details))
+    held = getattr(_pending, "events", None)
+    if held is not None:
+        alive = _Alive()
+        transaction.on_commit(alive)
+        held.append((alive, event))
+        return event
+    return _append([event])[0]
+
+
+@contextmanager
+def audit_batch():
+    """Hold the events recorded inside and append them together at the end.
+
+    Use it around a whole write transaction (inside ``transaction.atomic``): the
+    chain's head row is then locked only from the end of the block to the
+    commit, not for the whole transaction, so concurrent writers are not
+    serialised on it. Events recorded inside a savepoint that rolled back are
+    left out, as their changes are.
+    """
+    if getattr(_pending, "events", None) is not None:  # nested: the outer block appends
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_batch() must run inside transaction.atomic()")
+    _pending.events = []
+    try:
+        yield
+        held, _pending.events = _pending.events, None
+        connection = transaction.get_connection()
+        alive = {id(entry[1]) for entry in connection.run_on_commit}
+        events = [event for marker, event in held if id(marker) in alive]
+        if events:
+            _append(events)
+    finally:
+        _pending.events = None
+
+
+@transaction.atomic
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     head = AuditChainHead.objects.select_for_update().get(pk=1)
-    actor_id = getattr(actor, "pk", None) if actor is not None else None
-    fields = {
-        "sequence": head.last_sequence + 1,
-        "occurred_at": timezone.now(),
-        "actor_id": actor_id,
-        "actor_name": _actor_name(actor)[:150],
-        "action": action[:64],
-        "object_type": object_type[:100],
-        "object_id": str(object_id)[:64],
-        "object_repr": str(object_repr)[:300],
-        "details": _plain(details),
-        "prev_hash": head.last_hash,
-    }
-    digest = event_hash(**fields)
-    event = AuditEvent.objects.create(hash=digest, **fields)
-    head.last_sequence, head.last_hash = event.sequence, digest
+    now = timezone.now()
+    sequence, previous = head.last_sequence, head.last_hash
+    for event in events:
+        sequence += 1
+        event.sequence, event.occurred_at, event.prev_hash = sequence, now, previous
+        event.hash = previous = event_hash(
+            sequence=sequence, occurred_at=now, actor_id=event.actor_id,
+            actor_name=event.actor_name, action=event.action, object_type=event.object_type,
+            object_id=event.object_id, object_repr=event.object_repr, details=event.details,
+            prev_hash=event.prev_hash)
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events)
+    head.last_sequence, head.last_hash = sequence, previous
     head.save(update_fields=["last_sequence", "last_hash"])
-    return event
+    return events
 
 
 @dataclass

@@ -302,7 +302,9 @@ def volume_update(*, actor, volume: Volume, title: str) -> Volume:
 
 
 def _next_item_number(fonds: Fonds, year: int, category: Category, retention: RetentionPeriod) -> int:
-    # DA/T 22: items are numbered within fonds, category, year and retention.
+    # DA/T 22: items are numbered within fonds, category, year and retention. Two records filed
+    # at once would read the same top number: the fonds row serialises filings (PostgreSQL).
+    list(Fonds.objects.select_for_update().filter(pk=fonds.pk).values_list("pk", flat=True))
     top = Record.objects.filter(fonds=fonds, year=year, code_category=category.code,
                                 code_retention=retention.code, volume__isnull=True
                                 ).aggregate(top=Max("item_number"))["top"]

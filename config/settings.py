@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -176,7 +178,37 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "社会保险业务档案管理系统 API",
+    "DESCRIPTION": "Archive search for programs, and the intake API of the declaration-and-"
+                   "collection core (申报征收核心系统).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["config.openapi.public_api_only"],
+    # Swagger UI and ReDoc from the sidecar package: no CDN on closed networks.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Shared counters (the core API's rate limit): Redis in production, this process otherwise.
+_cache_url = env_str("CACHE_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": _cache_url} if _cache_url else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Core intake (申报征收核心系统) ------------------------------------------------------
+CORE_MAX_FILE_MB = env_int("CORE_MAX_FILE_MB", 100, minimum=1)
+CORE_MAX_MEMBERS = env_int("CORE_MAX_MEMBERS", 1000, minimum=1)
+CORE_CALLBACK_TIMEOUT_SECONDS = env_int("CORE_CALLBACK_TIMEOUT_SECONDS", 10, minimum=1)
+CORE_CALLBACK_BACKOFF_SECONDS = env_int("CORE_CALLBACK_BACKOFF_SECONDS", 30, minimum=0)
+CORE_CALLBACK_BACKOFF_MAX_SECONDS = env_int("CORE_CALLBACK_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+CORE_CALLBACK_MAX_RETRIES = env_int("CORE_CALLBACK_MAX_RETRIES", 12, minimum=0)
 
 # --- Search -------------------------------------------------------------------------------
 # Elasticsearch when ELASTICSEARCH_URL is set, else the embedded tantivy index.

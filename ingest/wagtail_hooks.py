@@ -4,11 +4,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 
-from catalog.admin_views import ReadOnlyModelViewSet, register_policies
+from catalog.admin_views import ReadOnlyModelViewSet, ServiceModelViewSet, register_policies
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import views
-from .models import FourPropertiesCheck
+from .core import services as core
+from .models import BusinessType, CallbackDelivery, CoreClient, CoreDocument, FourPropertiesCheck
 
 
 class FourPropertiesViewSet(ReadOnlyModelViewSet):
@@ -24,7 +27,69 @@ class FourPropertiesViewSet(ReadOnlyModelViewSet):
     inspect_view_fields = ["record", "passed", "checked_at", "report"]
 
 
-register_policies(FourPropertiesViewSet)
+class BusinessTypeViewSet(ServiceModelViewSet):
+    """The core's business types and where each is filed (category, stage, retention)."""
+
+    model = BusinessType
+    icon = "list-ul"
+    menu_label = _("Business type mapping")
+    list_display = ["code", "name", "category", "stage", "retention", BooleanColumn("active", label=_("accepted"))]
+    list_filter = ["stage__category", "active"]
+    search_fields = ["code", "name"]
+    form_fields = ["code", "name", "stage", "retention", "active", "sort_order"]
+    edit_form_fields = ["name", "stage", "retention", "active", "sort_order"]
+    create_service = core.business_type_create
+    update_service = core.business_type_update
+
+
+class CoreClientViewSet(ReadOnlyModelViewSet):
+    """Calling systems: created and revoked with manage.py core_client (tokens are shown once)."""
+
+    model = CoreClient
+    icon = "key"
+    menu_label = _("Core clients")
+    list_display = ["name", "scopes", "rate_limit", "callback_url", "created_at", "revoked_at"]
+    inspect_view_fields = ["name", "scopes", "rate_limit", "callback_url", "token_prefix",
+                           "created_at", "revoked_at"]
+
+
+class CoreDocumentViewSet(ReadOnlyModelViewSet):
+    model = CoreDocument
+    icon = "doc-full"
+    menu_label = _("Pushed documents")
+    list_display = ["declaration_id", "business_type", "record", "client", "created_at"]
+    list_filter = ["business_type", "client", "payment_nature", "declaration_kind"]
+    search_fields = ["declaration_id", "idempotency_key"]
+    inspect_view_fields = ["declaration_id", "business_type", "record", "client", "period",
+                           "payment_nature", "declaration_kind", "unit", "idempotency_key",
+                           "metadata", "response_status", "response", "created_at"]
+
+
+class CallbackDeliveryViewSet(ReadOnlyModelViewSet):
+    model = CallbackDelivery
+    icon = "mail"
+    menu_label = _("Callbacks")
+    list_display = ["event", "document", "url", "state", "attempts", "last_status", "created_at"]
+    list_filter = ["state", "event"]
+    inspect_view_fields = ["event", "document", "url", "state", "attempts", "last_status",
+                           "last_error", "payload", "created_at", "delivered_at"]
+
+
+class CoreIntakeGroup(ModelViewSetGroup):
+    menu_label = _("Core intake")
+    menu_icon = "resubmit"
+    menu_order = 93
+    items = (BusinessTypeViewSet("core_business_types"), CoreDocumentViewSet("core_documents"),
+             CallbackDeliveryViewSet("core_callbacks"), CoreClientViewSet("core_clients"))
+
+
+register_policies(FourPropertiesViewSet, BusinessTypeViewSet, CoreClientViewSet,
+                  CoreDocumentViewSet, CallbackDeliveryViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_core_intake():
+    return CoreIntakeGroup()
 
 
 @hooks.register("register_admin_viewset")

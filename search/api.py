@@ -1,6 +1,8 @@
 """GET /api/v1/search/: the archive search for programs and the counter screen."""
 
 from django.contrib.auth.decorators import login_not_required
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -42,6 +44,11 @@ class SearchView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(operation_id="search", tags=["search"], parameters=[SearchParams],
+                   summary="Search the records and pages the signed-in user may see",
+                   responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT,
+                              403: OpenApiResponse(description="Not signed in"),
+                              503: OpenApiResponse(description="Search engine unavailable")})
     def get(self, request):
         params = SearchParams.from_query_params(request.query_params)
         params.is_valid(raise_exception=True)

@@ -34,7 +34,11 @@ def index_enqueue(*, record_ids: Iterable[int]) -> None:
     IndexQueue.objects.bulk_create(
         [IndexQueue(record_id=pk, token=uuid.uuid4(), queued_at=now) for pk in ids],
         update_conflicts=True, unique_fields=["record_id"], update_fields=["token", "queued_at"])
-    transaction.on_commit(_schedule_indexing, robust=True)
+    # One indexing task per transaction, however many changes it queued (should a savepoint
+    # holding it roll back, the periodic sweep still indexes what stayed queued).
+    connection = transaction.get_connection()
+    if not any(entry[1] is _schedule_indexing for entry in connection.run_on_commit):
+        transaction.on_commit(_schedule_indexing, robust=True)
 
 
 def index_pending_process(*, limit: int = 500) -> int:

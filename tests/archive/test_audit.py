@@ -132,3 +132,13 @@ def test_concurrent_appends_form_one_unbroken_chain():
     assert AuditEvent.objects.filter(action="concurrent").count() == 60
     report = audit_chain_verify()
     assert report.ok, report.reason
+
+
+def test_an_event_with_nul_characters_is_kept_and_verifies():
+    # A caller can type anything; PostgreSQL stores no NUL, so it is replaced, not refused.
+    event = audit_event_record(actor=None, action="core_api_call", object_type="t",
+                               object_repr="a\x00b", details={"query": {"q\x00": ["x\x00y"]}})
+    event.refresh_from_db()
+    assert event.object_repr == "a\ufffdb"
+    assert event.details == {"query": {"q\ufffd": ["x\ufffdy"]}}
+    assert audit_chain_verify().ok

@@ -1,0 +1,105 @@
+"""Reads of the core intake, limited to what the calling client may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from catalog.models import Record
+
+from .models import CoreClient, CoreDocument, Scope
+
+
+def documents_for(*, client: CoreClient) -> QuerySet[CoreDocument]:
+    """Every pushed document for a client that reads links; otherwise only its own pushes."""
+    documents = CoreDocument.objects.all()
+    if not client.has_scope(Scope.READ):
+        documents = documents.filter(client=client)
+    return documents
+
+
+def document_for_key(*, client: CoreClient, key: str) -> CoreDocument | None:
+    return CoreDocument.objects.filter(client=client, idempotency_key=key).first()
+
+
+def record_for(*, client: CoreClient, record_id: int) -> Record | None:
+    """The record behind a pushed document, if the client may see it."""
+    documents = documents_for(client=client).filter(record_id=record_id)
+    return (Record.objects.with_plan().filter(pk=record_id, core_documents__in=documents)
+            .annotate(page_total=Count("pages", distinct=True),
+                      pages_done=Count("pages", filter=Q(pages__text_done_at__isnull=False),
+                                       distinct=True))
+            .prefetch_related("members", "units",
+                              Prefetch("core_documents", queryset=documents.select_related(
+                                  "business_type", "client").order_by("created_at")))
+            .first())
+
+
+def links_find(*, client: CoreClient, declaration_id: str = "", unit: str = "",
+               member: str = "") -> QuerySet[CoreDocument]:
+    """Pushed documents of a declaration, a unit (any of its codes) or a member, newest first."""
+    documents = documents_for(client=client)
+    if declaration_id:
+        documents = documents.filter(declaration_id=declaration_id)
+    if unit:
+        documents = documents.filter(
+            Q(record__units__credit_code=unit) | Q(record__units__computer_code=unit)
+            | Q(record__units__ss_code=unit) | Q(record__units__org_code=unit))
+    if member:
+        documents = documents.filter(record__members__id_number=member)
+    return (documents.distinct().select_related("business_type", "record__category",
+                                                "record__stage", "record__retention")
+            .order_by("-created_at", "-pk"))
+
+
+def document_detail(*, record: Record, status_url: str) -> dict:
+    """Status and metadata of a pushed document's record."""
+    check = getattr(record, "four_properties", None)
+    return {
+        "id": record.pk,
+        "archive_code": record.archive_code,
+        "title": record.title,
+        "status": record.status,
+        "errors": list(record.errors or []),
+        "formed_on": record.formed_on,
+        "year": record.year,
+        "category": _code_name(record.category),
+        "stage": _code_name(record.stage),
+        "retention": ({**_code_name(record.retention), "years": record.retention.years}
+                      if record.retention_id else None),
+        "pages": record.page_total,
+        "pages_done": record.pages_done,
+        "four_properties_passed": check.passed if check else None,
+        "members": [{"id_number": m.id_number, "name": m.name} for m in record.members.all()],
+        "units": [{"name": u.name, "credit_code": u.credit_code or "",
+                   "computer_code": u.computer_code, "ss_code": u.ss_code}
+                  for u in record.units.all()],
+        "declarations": [link_item(document=d, status_url=status_url, with_record=False)
+                         for d in record.core_documents.all()],
+        "status_url": status_url,
+        "updated_at": record.updated_at,
+    }
+
+
+def link_item(*, document: CoreDocument, status_url: str, with_record: bool = True) -> dict:
+    item = {
+        "declaration_id": document.declaration_id,
+        "business_type": document.business_type.code,
+        "business_type_name": document.business_type.name,
+        "period": document.period,
+        "payment_nature": document.payment_nature,
+        "declaration_kind": document.declaration_kind,
+        "accepted_at": document.created_at,
+    }
+    if with_record:
+        record = document.record
+        item = {"id": record.pk, "archive_code": record.archive_code, "title": record.title,
+                "status": record.status, "formed_on": record.formed_on,
+                "category": record.category.code if record.category_id else None,
+                "stage": record.stage.code if record.stage_id else None,
+                "retention": record.retention.code if record.retention_id else None,
+                **item, "status_url": status_url}
+    return item
+
+
+def _code_name(obj) -> dict | None:
+    return {"code": obj.code, "name": obj.name} if obj is not None else None

@@ -1,0 +1,448 @@
+"""Writes of the core intake: clients, accepting a pushed document, signed callbacks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from archive.audit import audit_batch, audit_event_record
+from archive.services import stored_object_put
+from catalog import services as catalog
+from catalog.errors import CatalogError
+from catalog.models import Fonds, Member, Record, RecordStatus, Unit
+
+from ..formats import MIME
+from ..tasks import process_record
+from .models import (BusinessType, CallbackDelivery, CoreClient, CoreDocument, DeliveryState,
+                     Scope)
+
+TOKEN_PATTERN = re.compile(r"^core_([0-9a-f]{8})_[A-Za-z0-9_-]{20,}$")
+NOTIFIED_STATUSES = {RecordStatus.READY: "document.ready", RecordStatus.FAILED: "document.failed"}
+
+
+class CoreError(CatalogError):
+    """A refused request of the core intake; ``field`` and ``rule`` say what was wrong."""
+
+
+class KeyReused(CoreError):
+    """The idempotency key was used before for a different request."""
+
+    def __init__(self, document: CoreDocument):
+        self.document = document
+        super().__init__(
+            f"Idempotency-Key {document.idempotency_key!r} was used on "
+            f"{timezone.localtime(document.created_at):%Y-%m-%d %H:%M:%S} for a different request "
+            f"(record {document.record_id}); use a new key for a new document",
+            field="Idempotency-Key", rule="key_reused")
+
+
+class CallbackFailed(Exception):
+    """The client's callback URL did not take the notification; it will be tried again."""
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- clients -------------------------------------------------------------------------------
+
+@transaction.atomic
+def core_client_create(*, actor, name: str, scopes: list[str], rate_limit: int = 600,
+                       callback_url: str = "") -> tuple[CoreClient, str]:
+    """Register a calling system; return it and its token, which is shown this once only.
+
+    The token is random (256 bits), so a plain SHA-256 of it is stored: there is
+    nothing to guess and a lookup must stay fast on every call.
+    """
+    name = name.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
+        raise CoreError(f"{name!r} is not a client name: use letters, digits, '.', '-', '_'",
+                        field="name", rule="format")
+    if CoreClient.objects.filter(name=name).exists():
+        raise CoreError(f"a client named {name} exists already", field="name", rule="unique")
+    unknown = sorted(set(scopes) - set(Scope.values))
+    if not scopes or unknown:
+        raise CoreError(f"scopes must be some of {', '.join(Scope.values)}; got "
+                        f"{', '.join(scopes) or 'none'}", field="scopes", rule="choice")
+    if rate_limit < 1:
+        raise CoreError("the rate limit is at least 1 request per minute", field="rate_limit",
+                        rule="min_value")
+    if callback_url:
+        try:
+            URLValidator(schemes=["http", "https"])(callback_url)
+        except ValidationError:
+            raise CoreError(f"{callback_url!r} is not an http(s) URL", field="callback_url",
+                            rule="url") from None
+    prefix = secrets.token_hex(4)
+    while CoreClient.objects.filter(token_prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    token = f"core_{prefix}_{secrets.token_urlsafe(32)}"
+    user = get_user_model().objects.create_user(username=f"core.{name}", password=None)
+    client = CoreClient.objects.create(
+        name=name, user=user, token_prefix=prefix, token_sha256=token_digest(token),
+        scopes=sorted(set(scopes)), rate_limit=rate_limit, callback_url=callback_url,
+        callback_secret=secrets.token_hex(32) if callback_url else "")
+    audit_event_record(actor=actor, action="core_client_create", object_type="ingest.CoreClient",
+                       object_id=client.pk, object_repr=name,
+                       details={"scopes": client.scopes, "rate_limit": rate_limit,
+                                "callback_url": callback_url})
+    return client, token
+
+
+@transaction.atomic
+def core_client_revoke(*, actor, client: CoreClient) -> CoreClient:
+    """Revoke a client's token at once; its documents stay in the archive."""
+    client = CoreClient.objects.select_for_update().get(pk=client.pk)
+    if client.is_revoked:
+        raise CoreError(f"client {client.name} was revoked on {client.revoked_at:%Y-%m-%d}",
+                        field="name", rule="already_revoked")
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["revoked_at"])
+    type(client.user).objects.filter(pk=client.user_id).update(is_active=False)
+    audit_event_record(actor=actor, action="core_client_revoke", object_type="ingest.CoreClient",
+                       object_id=client.pk, object_repr=client.name)
+    return client
+
+
+def core_client_authenticate(token: str) -> CoreClient | None:
+    """The client holding ``token``, revoked or not; None when no client holds it."""
+    match = TOKEN_PATTERN.match(token)
+    if not match:
+        return None
+    client = CoreClient.objects.select_related("user").filter(token_prefix=match.group(1)).first()
+    if client is None or not hmac.compare_digest(client.token_sha256, token_digest(token)):
+        return None
+    return client
+
+
+def core_call_log(*, client: CoreClient | None, method: str, path: str, status: int,
+                  details: dict) -> None:
+    """Write the audit event of one API call (every call, refused ones included)."""
+    audit_event_record(actor=client.user if client else None, action="core_api_call",
+                       object_type="ingest.CoreClient", object_id=client.pk if client else "",
+                       object_repr=client.name if client else "",
+                       details={"method": method, "path": path, "status": status, **details})
+
+
+# --- the mapping table ---------------------------------------------------------------------
+
+def _mapping_checked(*, stage, retention) -> None:
+    """A mapped retention may lengthen the file plan's period, never shorten it."""
+    if retention is None:
+        return
+    minimum = catalog.schedule_years(stage=stage, formed_on=timezone.localdate())
+    if minimum is None and retention.years is not None or (
+            minimum is not None and retention.years is not None and retention.years < minimum):
+        need = "permanent" if minimum is None else f"{minimum} years"
+        raise CoreError(f"{retention.code} is below the file plan's minimum for {stage.code} "
+                        f"({need})", field="retention", rule="below_minimum")
+
+
+@transaction.atomic
+def business_type_create(*, actor, code: str, name: str, stage, retention=None,
+                         active: bool = True, sort_order: int = 0) -> BusinessType:
+    _mapping_checked(stage=stage, retention=retention)
+    if BusinessType.objects.filter(code=code).exists():
+        raise CoreError(f"business type {code} exists already", field="code", rule="unique")
+    mapping = BusinessType.objects.create(code=code, name=name, stage=stage, retention=retention,
+                                          active=active, sort_order=sort_order)
+    audit_event_record(actor=actor, action="core_mapping_create", object_type="ingest.BusinessType",
+                       object_id=mapping.pk, object_repr=str(mapping),
+                       details={"stage": stage.code, "retention": retention.code if retention else None})
+    return mapping
+
+
+@transaction.atomic
+def business_type_update(*, actor, businesstype: BusinessType, name: str, stage, retention=None,
+                         active: bool = True, sort_order: int = 0, **_ignored) -> BusinessType:
+    """Change where a business type is filed; records already filed keep their 档号."""
+    _mapping_checked(stage=stage, retention=retention)
+    mapping = BusinessType.objects.select_for_update().get(pk=businesstype.pk)
+    before = {"name": mapping.name, "stage": mapping.stage.code,
+              "retention": mapping.retention.code if mapping.retention else None,
+              "active": mapping.active, "sort_order": mapping.sort_order}
+    mapping.name, mapping.stage, mapping.retention = name, stage, retention
+    mapping.active, mapping.sort_order = active, sort_order
+    mapping.save()
+    after = {"name": name, "stage": stage.code, "retention": retention.code if retention else None,
+             "active": active, "sort_order": sort_order}
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        audit_event_record(actor=actor, action="core_mapping_update",
+                           object_type="ingest.BusinessType", object_id=mapping.pk,
+                           object_repr=str(mapping), details={"changed": changed})
+    return mapping
+
+
+# --- accepting a document ------------------------------------------------------------------
+
+def request_fingerprint(*, metadata: dict, data: bytes) -> str:
+    """Hash what makes two requests the same: the metadata as JSON values and the file."""
+    canonical = json.dumps(metadata, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8") + b"\n" +
+                          hashlib.sha256(data).hexdigest().encode()).hexdigest()
+
+
+@dataclass
+class Acceptance:
+    document: CoreDocument
+    status: int
+    body: dict
+    replayed: bool = False
+
+
+def core_document_replay(*, document: CoreDocument, fingerprint: str) -> Acceptance:
+    """The first answer given under this key, or ``KeyReused`` for a different request."""
+    if document.request_sha256 != fingerprint:
+        raise KeyReused(document)
+    return Acceptance(document, document.response_status, document.response, replayed=True)
+
+
+def core_document_accept(*, client: CoreClient, idempotency_key: str, fingerprint: str,
+                         submission: dict, file_name: str, data: bytes, kind: str,
+                         status_url) -> Acceptance:
+    """Store the original, file the record with its 档号, link it, and queue its processing.
+
+    ``submission`` is the validated metadata (``business_type`` a BusinessType,
+    ``formed_on`` a date). The same bytes pushed again under another key give
+    the record already archived (200, ``duplicate``), never a second one. Under
+    the same key, the first answer is returned (or the request refused when it
+    differs), also when two such requests race.
+    """
+    # Content-addressed and written before any row: an abandoned request leaves no row behind.
+    stored = stored_object_put(actor=client.user, data=data, content_type=MIME[kind])
+    try:
+        with transaction.atomic(), audit_batch():
+            return _accept(client, idempotency_key, fingerprint, submission, file_name,
+                           stored.sha256, status_url)
+    except IntegrityError:
+        earlier = CoreDocument.objects.filter(client=client, idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return core_document_replay(document=earlier, fingerprint=fingerprint)
+
+
+def _accept(client, key, fingerprint, submission, file_name, sha256, status_url) -> Acceptance:
+    actor = client.user
+    business_type: BusinessType = submission["business_type"]
+    fonds = Fonds.objects.order_by("pk").first()
+    if fonds is None:
+        raise CoreError("the archive has no fonds yet (manage.py archive_setup)", rule="setup")
+    title = submission.get("title") or f"{business_type.name} {submission['declaration_id']}"
+    record, created = catalog.record_receive(
+        actor=actor, fonds=fonds, title=title, original_sha256=sha256, source_name=file_name,
+        formed_on=submission["formed_on"])
+    unit = _unit(actor, submission.get("unit"))
+    if unit is not None:
+        catalog.record_link_unit(actor=actor, record=record, unit=unit)
+    for given in submission.get("members") or []:
+        catalog.record_link_member(actor=actor, record=record,
+                                   member=_member(actor, given["id_number"], given.get("name", "")))
+    # Filing numbers the item under a lock on the fonds, held until the commit: it comes last,
+    # so concurrent pushes wait for each other only that long.
+    if not record.is_filed and record.status != RecordStatus.DESTROYED:
+        record = catalog.record_file(actor=actor, record=record, stage=business_type.stage,
+                                     formed_on=submission["formed_on"],
+                                     retention=business_type.retention, confidence=1.0)
+    status = 201 if created else 200
+    body = document_response(record=record, business_type=business_type,
+                             declaration_id=submission["declaration_id"],
+                             status_url=status_url(record.pk), duplicate=not created)
+    document = CoreDocument.objects.create(
+        client=client, idempotency_key=key, request_sha256=fingerprint, record=record,
+        business_type=business_type, declaration_id=submission["declaration_id"],
+        period=submission.get("period") or "", payment_nature=submission.get("payment_nature") or "",
+        declaration_kind=submission.get("declaration_kind") or "", unit=unit,
+        metadata=submission["raw"], response_status=status, response=body)
+    audit_event_record(actor=actor, action="core_document_accept",
+                       object_type="ingest.CoreDocument", object_id=document.pk,
+                       object_repr=str(record.archive_code or record.pk),
+                       details={"record": record.pk, "archive_code": record.archive_code,
+                                "declaration_id": document.declaration_id,
+                                "business_type": business_type.code,
+                                "idempotency_key": key, "duplicate": not created})
+    if created:
+        transaction.on_commit(lambda: process_record.delay(record.pk))
+    return Acceptance(document, status, body)
+
+
+def document_response(*, record: Record, business_type: BusinessType, declaration_id: str,
+                      status_url: str, duplicate: bool) -> dict:
+    """The answer to an accepted push (kept, and given again for a repeated request)."""
+    return {
+        "id": record.pk,
+        "archive_code": record.archive_code,
+        "category": {"code": record.category.code, "name": record.category.name}
+        if record.category_id else None,
+        "stage": {"code": record.stage.code, "name": record.stage.name}
+        if record.stage_id else None,
+        "retention": {"code": record.retention.code, "years": record.retention.years,
+                      "name": record.retention.name} if record.retention_id else None,
+        "status": record.status,
+        "business_type": business_type.code,
+        "declaration_id": declaration_id,
+        "duplicate": duplicate,
+        "status_url": status_url,
+    }
+
+
+def _unit(actor, given: dict | None) -> Unit | None:
+    """The unit the core names, found by any of its codes or registered; blanks filled in."""
+    if not given:
+        return None
+    credit = given.get("credit_code") or None
+    computer, ss, name = given.get("computer_code", ""), given.get("ss_code", ""), given.get("name", "")
+    unit = None
+    for field_name, value in (("credit_code", credit), ("computer_code", computer), ("ss_code", ss)):
+        if value and unit is None:
+            unit = Unit.objects.filter(**{field_name: value}).first()
+    if unit is None:
+        try:
+            with transaction.atomic():
+                return catalog.unit_create(actor=actor, name=name, credit_code=credit,
+                                           computer_code=computer, ss_code=ss)
+        except IntegrityError:  # registered by a request running at the same moment
+            if credit is None:
+                raise
+            return Unit.objects.get(credit_code=credit)
+    # The archive's own values win; the core only fills in what the archive lacks.
+    fill = {"name": unit.name or name, "credit_code": unit.credit_code or credit,
+            "org_code": unit.org_code, "computer_code": unit.computer_code or computer,
+            "ss_code": unit.ss_code or ss}
+    if fill["credit_code"] != unit.credit_code and Unit.objects.filter(
+            credit_code=fill["credit_code"]).exists():
+        fill["credit_code"] = unit.credit_code
+    return catalog.unit_update(actor=actor, unit=unit, **fill)
+
+
+def _member(actor, id_number: str, name: str) -> Member:
+    member = Member.objects.filter(id_number=id_number).first()
+    if member is None:
+        try:
+            with transaction.atomic():
+                return catalog.member_create(actor=actor, id_number=id_number, name=name)
+        except IntegrityError:
+            member = Member.objects.get(id_number=id_number)
+    if name and not member.name:
+        member = catalog.member_update(actor=actor, member=member, name=name)
+    return member
+
+
+# --- callbacks -----------------------------------------------------------------------------
+
+def callbacks_for_status(*, record: Record, status: str) -> list[CallbackDelivery]:
+    """Queue one signed notification per core document of ``record`` that became ready/failed.
+
+    Called inside the status change's transaction, so a status reached once
+    makes its notifications once; they are sent after the commit.
+    """
+    event = NOTIFIED_STATUSES.get(status)
+    if event is None:
+        return []
+    from .tasks import deliver_callback
+
+    deliveries = []
+    for document in (CoreDocument.objects.filter(record_id=record.pk)
+                     .exclude(client__callback_url="").filter(client__revoked_at__isnull=True)
+                     .select_related("client", "business_type")):
+        delivery = CallbackDelivery.objects.create(
+            document=document, event=event, url=document.client.callback_url,
+            payload={"event": event, "occurred_at": timezone.now().isoformat(),
+                     "document": {"id": record.pk, "archive_code": record.archive_code,
+                                  "status": status, "errors": list(record.errors or []),
+                                  "declaration_id": document.declaration_id,
+                                  "business_type": document.business_type.code,
+                                  "idempotency_key": document.idempotency_key}})
+        transaction.on_commit(lambda pk=delivery.pk: deliver_callback.delay(pk))
+        deliveries.append(delivery)
+    return deliveries
+
+
+def callback_signature(*, secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over ``timestamp.body``, hex: what X-Archive-Signature carries after sha256=."""
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def callback_deliver(*, delivery_id: int) -> CallbackDelivery:
+    """POST one notification; raise ``CallbackFailed`` if the client did not answer 2xx.
+
+    A delivery already made is not made again. Receivers should still treat
+    ``X-Archive-Delivery`` as a key: a worker dying between the POST and the
+    bookkeeping sends it once more.
+    """
+    delivery = CallbackDelivery.objects.select_related("document__client").get(pk=delivery_id)
+    if delivery.state != DeliveryState.PENDING:
+        return delivery
+    client = delivery.document.client
+    body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    timestamp = str(int(time.time()))
+    headers = {"Content-Type": "application/json; charset=utf-8",
+               "User-Agent": "si-archive-callback/1",
+               "X-Archive-Event": delivery.event, "X-Archive-Delivery": str(delivery.pk),
+               "X-Archive-Timestamp": timestamp,
+               "X-Archive-Signature": "sha256=" + callback_signature(
+                   secret=client.callback_secret, timestamp=timestamp, body=body)}
+    status, error = None, ""
+    try:
+        response = requests.post(delivery.url, data=body, headers=headers, allow_redirects=False,
+                                 timeout=settings.CORE_CALLBACK_TIMEOUT_SECONDS)
+        status = response.status_code
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+    with transaction.atomic():
+        delivery = CallbackDelivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.state != DeliveryState.PENDING:
+            return delivery
+        delivery.attempts += 1
+        delivery.last_status, delivery.last_error = status, error
+        if not error:
+            delivery.state, delivery.delivered_at = DeliveryState.DELIVERED, timezone.now()
+            audit_event_record(actor=None, action="core_callback_delivered",
+                               object_type="ingest.CallbackDelivery", object_id=delivery.pk,
+                               object_repr=delivery.url,
+                               details={"event": delivery.event, "attempts": delivery.attempts,
+                                        "record": delivery.payload["document"]["id"]})
+        delivery.save()
+    if error:
+        raise CallbackFailed(f"{delivery.url}: {error}")
+    return delivery
+
+
+@transaction.atomic
+def callback_give_up(*, delivery_id: int, reason: str) -> CallbackDelivery:
+    """Stop retrying a delivery; it stays listed (with why) for an administrator to follow up."""
+    delivery = CallbackDelivery.objects.select_for_update().get(pk=delivery_id)
+    if delivery.state != DeliveryState.PENDING:
+        return delivery
+    delivery.state, delivery.last_error = DeliveryState.GAVE_UP, reason[:1000]
+    delivery.save(update_fields=["state", "last_error"])
+    audit_event_record(actor=None, action="core_callback_gave_up",
+                       object_type="ingest.CallbackDelivery", object_id=delivery.pk,
+                       object_repr=delivery.url,
+                       details={"event": delivery.event, "attempts": delivery.attempts,
+                                "reason": reason[:300]})
+    return delivery
+
+
+def callback_backoff(attempt: int) -> float:
+    """Seconds before retry number ``attempt`` (0-based): doubling, capped, with jitter."""
+    base = settings.CORE_CALLBACK_BACKOFF_SECONDS * (2 ** attempt)
+    capped = min(base, settings.CORE_CALLBACK_BACKOFF_MAX_SECONDS)
+    return capped * (0.8 + 0.4 * secrets.randbelow(1000) / 1000)
+
+
