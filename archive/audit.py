@@ -129,10 +129,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
             actor_name=event.actor_name, action=event.action, object_type=event.object_type,
             object_id=event.object_id, object_repr=event.object_repr, details=event.details,
             prev_hash=event.prev_hash)
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-    else:
-        AuditEvent.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create(events)
     head.last_sequence, head.last_hash = sequence, previous
     head.save(update_fields=["last_sequence", "last_hash"])
     return events

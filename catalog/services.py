@@ -270,6 +270,40 @@ def unit_create(*, actor, name: str, credit_code: str | None = None, org_code: s
                  details={k: v for k, v in values.items() if v})
 
 
+def _found_or_created(model, lookup: dict, create):
+    """The row matching ``lookup``, or the one ``create`` registers.
+
+    Another process may register the same one at the same moment; its row then
+    fails our unique check or insert, and theirs is returned.
+    """
+    found = model.objects.filter(**lookup).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return create()
+    except (IntegrityError, CatalogError):
+        found = model.objects.filter(**lookup).first()
+        if found is None:
+            raise
+        return found
+
+
+def member_get_or_create(*, actor, id_number: str, name: str = "") -> Member:
+    """The member with this number, registered through ``member_create`` if new."""
+    number = _checked("id_number", identifiers.check_citizen_id(id_number))
+    return _found_or_created(Member, {"id_number": number},
+                             lambda: member_create(actor=actor, id_number=number, name=name))
+
+
+def unit_get_or_create(*, actor, credit_code: str, name: str = "", computer_code: str = "",
+                       ss_code: str = "") -> Unit:
+    """The unit with this credit code, registered through ``unit_create`` if new."""
+    credit = _checked("credit_code", identifiers.check_credit_code(credit_code))
+    return _found_or_created(Unit, {"credit_code": credit}, lambda: unit_create(
+        actor=actor, name=name, credit_code=credit, computer_code=computer_code, ss_code=ss_code))
+
+
 @transaction.atomic
 def unit_update(*, actor, unit: Unit, name: str, credit_code: str | None = None,
                 org_code: str = "", computer_code: str = "", ss_code: str = "") -> Unit:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +26,7 @@ from PIL import Image, ImageOps
 from archive.services import stored_object_put
 from archive.storage import ObjectNotFound, object_store
 from catalog import services as catalog
-from catalog.errors import CatalogError
-from catalog.models import (LinkSource, Member, Page, Record, RecordStatus, RetentionPeriod, Stage,
-                            Unit, Volume)
+from catalog.models import LinkSource, Page, Record, RecordStatus, RetentionPeriod, Stage, Volume
 
 from . import classify
 from .formats import JPEG, MIME, PNG, UnsupportedFormat, detect
@@ -251,36 +249,12 @@ class LinkIdentifiers(Step):
         given_members, given_units = meta.get("member_ids", []), meta.get("unit_codes", [])
         for number in dict.fromkeys([*given_members, *citizens]):
             source = LinkSource.MANUAL if number in given_members else LinkSource.SUGGESTED
-            catalog.record_link_member(actor=None, record=record, member=_member(number),
-                                       source=source)
+            member = catalog.member_get_or_create(actor=None, id_number=number)
+            catalog.record_link_member(actor=None, record=record, member=member, source=source)
         for code in dict.fromkeys([*given_units, *credits]):
             source = LinkSource.MANUAL if code in given_units else LinkSource.SUGGESTED
-            catalog.record_link_unit(actor=None, record=record, unit=_unit(code), source=source)
-
-
-def _member(number: str) -> Member:
-    return _get_or_create(Member, "id_number", number,
-                          lambda: catalog.member_create(actor=None, id_number=number, name=""))
-
-
-def _unit(code: str) -> Unit:
-    return _get_or_create(Unit, "credit_code", code,
-                          lambda: catalog.unit_create(actor=None, name="", credit_code=code))
-
-
-def _get_or_create(model, field_name: str, value: str, create):
-    """The row with this identifier, created (unnamed) through its service if new.
-
-    Another process may create the same one at the same moment: then take theirs.
-    """
-    found = model.objects.filter(**{field_name: value}).first()
-    if found:
-        return found
-    try:
-        with transaction.atomic():
-            return create()
-    except (IntegrityError, CatalogError):
-        return model.objects.get(**{field_name: value})
+            unit = catalog.unit_get_or_create(actor=None, credit_code=code)
+            catalog.record_link_unit(actor=None, record=record, unit=unit, source=source)
 
 
 class Classify(Step):

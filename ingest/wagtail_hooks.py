@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from catalog.admin_views import ReadOnlyModelViewSet, ServiceModelViewSet, register_policies
-from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import views
 from .core import services as core

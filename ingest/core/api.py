@@ -20,14 +20,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from catalog import identifiers
 from catalog.errors import CatalogError
 
 from . import selectors, services
 from .auth import ClientRateThrottle, CoreTokenAuthentication, HasScope
 from .models import CoreClient
-from .serializers import (CODE, DECLARATION_ID, IDEMPOTENCY_KEY, AcceptedOut, DocumentPush,
-                          ErrorsOut, parse_metadata)
+from .serializers import (IDEMPOTENCY_KEY, AcceptedOut, DocumentOut, DocumentPush, ErrorsOut,
+                          LinkOut, LinksParams, parse_metadata)
 
 
 def _flatten(detail, path: str = ""):
@@ -102,16 +101,6 @@ class CoreAPIView(APIView):
         return self.request.build_absolute_uri(reverse("core:document", args=[record_id]))
 
 
-PUSH_EXAMPLE = {
-    "business_type": "contribution_declaration", "declaration_id": "SB202611000123",
-    "unit": {"computer_code": "3301001234", "ss_code": "33010012345",
-             "credit_code": "91330100MA27XL0E2P", "name": "杭州某某科技有限公司"},
-    "members": [{"id_number": "11010519491231002X", "name": "王芳"}],
-    "period": "202610", "payment_nature": "正常申报", "declaration_kind": "正常",
-    "formed_at": "2026-11-03T10:15:00+08:00", "title": "2026年10月社会保险费申报表",
-}
-
-
 class DocumentPushView(CoreAPIView):
     """Push one document with its metadata."""
 
@@ -127,8 +116,7 @@ class DocumentPushView(CoreAPIView):
                         "same payload returns the first answer; a different payload is refused "
                         "(422).")],
         request=OpenApiRequest(request=DocumentPush,
-                               encoding={"metadata": {"contentType": "application/json"}},
-                               examples=[]),
+                               encoding={"metadata": {"contentType": "application/json"}}),
         responses={201: AcceptedOut, 200: OpenApiResponse(AcceptedOut, description=(
             "These bytes were archived before: the existing record")),
                    400: ErrorsOut, 401: OpenApiResponse(description="No or unknown token"),
@@ -177,21 +165,6 @@ class DocumentPushView(CoreAPIView):
         return Response(acceptance.body, status=acceptance.status, headers=headers)
 
 
-class DocumentOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    archive_code = serializers.CharField(allow_null=True)
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=["received", "processing", "needs_review", "ready",
-                                              "failed", "destroyed"])
-    errors = serializers.ListField(child=serializers.CharField())
-    formed_on = serializers.DateField(allow_null=True)
-    year = serializers.IntegerField()
-    pages = serializers.IntegerField()
-    pages_done = serializers.IntegerField()
-    four_properties_passed = serializers.BooleanField(allow_null=True)
-    status_url = serializers.URLField()
-
-
 class DocumentDetailView(CoreAPIView):
     """Status and metadata of a pushed document (by its record id)."""
 
@@ -211,57 +184,8 @@ class DocumentDetailView(CoreAPIView):
                                                   status_url=self.status_url(record.pk)))
 
 
-class LinksParams(serializers.Serializer):
-    declaration_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    unit = serializers.CharField(required=False, allow_blank=True, max_length=32,
-                                 help_text="Any of the unit's codes")
-    member = serializers.CharField(required=False, allow_blank=True, max_length=32,
-                                   help_text="Citizen ID number")
-    page = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
-    per_page = serializers.IntegerField(required=False, min_value=1, max_value=200)
-
-    def validate_declaration_id(self, value):
-        if value and not DECLARATION_ID.match(value):
-            raise serializers.ValidationError(_("Use 1-64 letters, digits or . _ / -."),
-                                              code="format")
-        return value
-
-    def validate_unit(self, value):
-        value = identifiers.normalize(value)
-        if value and not CODE.match(value):
-            raise serializers.ValidationError(_("Use up to 32 letters, digits or hyphens."),
-                                              code="format")
-        return value
-
-    def validate_member(self, value):
-        if not value:
-            return ""
-        check = identifiers.check_citizen_id(value)
-        if not check.valid:
-            raise serializers.ValidationError(check.message, code=check.rule)
-        return check.normalized
-
-    def validate(self, attrs):
-        if not any(attrs.get(k) for k in ("declaration_id", "unit", "member")):
-            raise serializers.ValidationError(
-                {"declaration_id": [_("Give declaration_id, unit or member.")]}, code="required")
-        return attrs
-
-
 class LinkPagination(PageNumberPagination):
     page_size, page_size_query_param, max_page_size = 50, "per_page", 200
-
-
-class LinkOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    archive_code = serializers.CharField(allow_null=True)
-    title = serializers.CharField()
-    status = serializers.CharField()
-    declaration_id = serializers.CharField()
-    business_type = serializers.CharField()
-    period = serializers.CharField()
-    accepted_at = serializers.DateTimeField()
-    status_url = serializers.URLField()
 
 
 class LinksView(CoreAPIView):

@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
 from .models import CoreClient
-from .services import core_client_authenticate
+from .selectors import client_for_token
 
 
 class CoreTokenAuthentication(BaseAuthentication):
@@ -33,7 +33,7 @@ class CoreTokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(
                 _("The token holds characters a token never has."), code="malformed")
-        client = core_client_authenticate(token)
+        client = client_for_token(token)
         if client is None:
             raise exceptions.AuthenticationFailed(_("Unknown token."), code="unknown_token")
         if client.is_revoked:

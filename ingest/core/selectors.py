@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from catalog.models import Record
 
-from .models import CoreClient, CoreDocument, Scope
+from .models import BusinessType, CoreClient, CoreDocument, Scope
+
+TOKEN_PATTERN = re.compile(r"^core_([0-9a-f]{8})_[A-Za-z0-9_-]{20,}$")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def client_for_token(token: str) -> CoreClient | None:
+    """The client holding ``token``, revoked or not; None when no client holds it."""
+    match = TOKEN_PATTERN.match(token)
+    if not match:
+        return None
+    client = CoreClient.objects.select_related("user").filter(token_prefix=match.group(1)).first()
+    if client is None or not hmac.compare_digest(client.token_sha256, token_digest(token)):
+        return None
+    return client
 
 
 def documents_for(*, client: CoreClient) -> QuerySet[CoreDocument]:
@@ -51,6 +72,23 @@ def links_find(*, client: CoreClient, declaration_id: str = "", unit: str = "",
             .order_by("-created_at", "-pk"))
 
 
+def document_response(*, record: Record, business_type: BusinessType, declaration_id: str,
+                      status_url: str, duplicate: bool) -> dict:
+    """The answer to an accepted push (kept, and given again for a repeated request)."""
+    return {
+        "id": record.pk,
+        "archive_code": record.archive_code,
+        "category": _code_name(record.category),
+        "stage": _code_name(record.stage),
+        "retention": _retention(record.retention),
+        "status": record.status,
+        "business_type": business_type.code,
+        "declaration_id": declaration_id,
+        "duplicate": duplicate,
+        "status_url": status_url,
+    }
+
+
 def document_detail(*, record: Record, status_url: str) -> dict:
     """Status and metadata of a pushed document's record."""
     check = getattr(record, "four_properties", None)
@@ -64,8 +102,7 @@ def document_detail(*, record: Record, status_url: str) -> dict:
         "year": record.year,
         "category": _code_name(record.category),
         "stage": _code_name(record.stage),
-        "retention": ({**_code_name(record.retention), "years": record.retention.years}
-                      if record.retention_id else None),
+        "retention": _retention(record.retention),
         "pages": record.page_total,
         "pages_done": record.pages_done,
         "four_properties_passed": check.passed if check else None,
@@ -103,3 +140,7 @@ def link_item(*, document: CoreDocument, status_url: str, with_record: bool = Tr
 
 def _code_name(obj) -> dict | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
+
+
+def _retention(retention) -> dict | None:
+    return {**_code_name(retention), "years": retention.years} if retention is not None else None

@@ -30,6 +30,24 @@ def _identifier(check) -> str:
     return check.normalized
 
 
+def _citizen_id(value: str) -> str:
+    return _identifier(identifiers.check_citizen_id(value)) if value else ""
+
+
+def _unit_code(value: str) -> str:
+    if value and not CODE.match(value):
+        raise serializers.ValidationError(_("Use up to 32 letters, digits or hyphens."),
+                                          code="format")
+    return value
+
+
+def _declaration_id(value: str) -> str:
+    if value and not DECLARATION_ID.match(value):
+        raise serializers.ValidationError(_("Use 1-64 letters, digits or . _ / -."),
+                                          code="format")
+    return value
+
+
 class UnitIn(serializers.Serializer):
     computer_code = serializers.CharField(required=False, allow_blank=True, max_length=32,
                                           help_text="电脑编码 (tax computer code)")
@@ -40,15 +58,11 @@ class UnitIn(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                  help_text="单位名称")
 
-    def _code(self, value: str) -> str:
-        value = value.strip()
-        if value and not CODE.match(value):
-            raise serializers.ValidationError(
-                _("Use up to 32 letters, digits or hyphens."), code="format")
-        return value
+    def validate_computer_code(self, value: str) -> str:
+        return _unit_code(value.strip())
 
-    validate_computer_code = _code
-    validate_ss_code = _code
+    def validate_ss_code(self, value: str) -> str:
+        return _unit_code(value.strip())
 
     def validate_credit_code(self, value: str) -> str:
         return _identifier(identifiers.check_credit_code(value)) if value.strip() else ""
@@ -69,7 +83,7 @@ class MemberIn(serializers.Serializer):
                                  help_text="姓名")
 
     def validate_id_number(self, value: str) -> str:
-        return _identifier(identifiers.check_citizen_id(value))
+        return _citizen_id(value)
 
 
 class DocumentMetadata(serializers.Serializer):
@@ -105,10 +119,7 @@ class DocumentMetadata(serializers.Serializer):
         return found
 
     def validate_declaration_id(self, value: str) -> str:
-        if not DECLARATION_ID.match(value):
-            raise serializers.ValidationError(
-                _("Use 1-64 letters, digits or . _ / -."), code="format")
-        return value
+        return _declaration_id(value)
 
     def validate_members(self, value: list) -> list:
         if len(value) > settings.CORE_MAX_MEMBERS:
@@ -173,8 +184,6 @@ class DocumentMetadata(serializers.Serializer):
 @extend_schema_field(DocumentMetadata)
 class MetadataField(serializers.Field):
     """The ``metadata`` part: a JSON object (sent as a form field or a JSON file part)."""
-
-    default_error_messages = {"invalid": "metadata must be a JSON object: {why}"}
 
     def to_internal_value(self, data):
         raw = parse_metadata(data)
@@ -261,6 +270,58 @@ class AcceptedOut(serializers.Serializer):
     duplicate = serializers.BooleanField(
         help_text="true: these exact bytes were archived before; this is that record")
     status_url = serializers.URLField()
+
+
+class DocumentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    archive_code = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["received", "processing", "needs_review", "ready",
+                                              "failed", "destroyed"])
+    errors = serializers.ListField(child=serializers.CharField())
+    formed_on = serializers.DateField(allow_null=True)
+    year = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    pages_done = serializers.IntegerField()
+    four_properties_passed = serializers.BooleanField(allow_null=True)
+    status_url = serializers.URLField()
+
+
+class LinkOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    archive_code = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+    status = serializers.CharField()
+    declaration_id = serializers.CharField()
+    business_type = serializers.CharField()
+    period = serializers.CharField()
+    accepted_at = serializers.DateTimeField()
+    status_url = serializers.URLField()
+
+
+class LinksParams(serializers.Serializer):
+    declaration_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=32,
+                                 help_text="Any of the unit's codes")
+    member = serializers.CharField(required=False, allow_blank=True, max_length=32,
+                                   help_text="Citizen ID number")
+    page = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
+    per_page = serializers.IntegerField(required=False, min_value=1, max_value=200)
+
+    def validate_declaration_id(self, value):
+        return _declaration_id(value)
+
+    def validate_unit(self, value):
+        return _unit_code(identifiers.normalize(value))
+
+    def validate_member(self, value):
+        return _citizen_id(value)
+
+    def validate(self, attrs):
+        if not any(attrs.get(k) for k in ("declaration_id", "unit", "member")):
+            raise serializers.ValidationError(
+                {"declaration_id": [_("Give declaration_id, unit or member.")]}, code="required")
+        return attrs
 
 
 class ErrorItem(serializers.Serializer):

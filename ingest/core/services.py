@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -26,10 +25,11 @@ from catalog.models import Fonds, Member, Record, RecordStatus, Unit
 
 from ..formats import MIME
 from ..tasks import process_record
+from . import selectors
+from .selectors import token_digest
 from .models import (BusinessType, CallbackDelivery, CoreClient, CoreDocument, DeliveryState,
                      Scope)
 
-TOKEN_PATTERN = re.compile(r"^core_([0-9a-f]{8})_[A-Za-z0-9_-]{20,}$")
 NOTIFIED_STATUSES = {RecordStatus.READY: "document.ready", RecordStatus.FAILED: "document.failed"}
 
 
@@ -53,10 +53,6 @@ class CallbackFailed(Exception):
     """The client's callback URL did not take the notification; it will be tried again."""
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 # --- clients -------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -68,9 +64,11 @@ def core_client_create(*, actor, name: str, scopes: list[str], rate_limit: int =
     nothing to guess and a lookup must stay fast on every call.
     """
     name = name.strip()
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):
-        raise CoreError(f"{name!r} is not a client name: use letters, digits, '.', '-', '_'",
-                        field="name", rule="format")
+    try:
+        CoreClient._meta.get_field("name").run_validators(name)
+    except ValidationError:
+        raise CoreError(f"{name!r} is not a client name: up to 64 letters, digits, '.', '-', '_'",
+                        field="name", rule="format") from None
     if CoreClient.objects.filter(name=name).exists():
         raise CoreError(f"a client named {name} exists already", field="name", rule="unique")
     unknown = sorted(set(scopes) - set(Scope.values))
@@ -114,17 +112,6 @@ def core_client_revoke(*, actor, client: CoreClient) -> CoreClient:
     type(client.user).objects.filter(pk=client.user_id).update(is_active=False)
     audit_event_record(actor=actor, action="core_client_revoke", object_type="ingest.CoreClient",
                        object_id=client.pk, object_repr=client.name)
-    return client
-
-
-def core_client_authenticate(token: str) -> CoreClient | None:
-    """The client holding ``token``, revoked or not; None when no client holds it."""
-    match = TOKEN_PATTERN.match(token)
-    if not match:
-        return None
-    client = CoreClient.objects.select_related("user").filter(token_prefix=match.group(1)).first()
-    if client is None or not hmac.compare_digest(client.token_sha256, token_digest(token)):
-        return None
     return client
 
 
@@ -258,7 +245,7 @@ def _accept(client, key, fingerprint, submission, file_name, sha256, status_url)
                                      formed_on=submission["formed_on"],
                                      retention=business_type.retention, confidence=1.0)
     status = 201 if created else 200
-    body = document_response(record=record, business_type=business_type,
+    body = selectors.document_response(record=record, business_type=business_type,
                              declaration_id=submission["declaration_id"],
                              status_url=status_url(record.pk), duplicate=not created)
     document = CoreDocument.objects.create(
@@ -279,26 +266,6 @@ def _accept(client, key, fingerprint, submission, file_name, sha256, status_url)
     return Acceptance(document, status, body)
 
 
-def document_response(*, record: Record, business_type: BusinessType, declaration_id: str,
-                      status_url: str, duplicate: bool) -> dict:
-    """The answer to an accepted push (kept, and given again for a repeated request)."""
-    return {
-        "id": record.pk,
-        "archive_code": record.archive_code,
-        "category": {"code": record.category.code, "name": record.category.name}
-        if record.category_id else None,
-        "stage": {"code": record.stage.code, "name": record.stage.name}
-        if record.stage_id else None,
-        "retention": {"code": record.retention.code, "years": record.retention.years,
-                      "name": record.retention.name} if record.retention_id else None,
-        "status": record.status,
-        "business_type": business_type.code,
-        "declaration_id": declaration_id,
-        "duplicate": duplicate,
-        "status_url": status_url,
-    }
-
-
 def _unit(actor, given: dict | None) -> Unit | None:
     """The unit the core names, found by any of its codes or registered; blanks filled in."""
     if not given:
@@ -310,14 +277,10 @@ def _unit(actor, given: dict | None) -> Unit | None:
         if value and unit is None:
             unit = Unit.objects.filter(**{field_name: value}).first()
     if unit is None:
-        try:
-            with transaction.atomic():
-                return catalog.unit_create(actor=actor, name=name, credit_code=credit,
-                                           computer_code=computer, ss_code=ss)
-        except IntegrityError:  # registered by a request running at the same moment
-            if credit is None:
-                raise
-            return Unit.objects.get(credit_code=credit)
+        if credit:
+            return catalog.unit_get_or_create(actor=actor, credit_code=credit, name=name,
+                                              computer_code=computer, ss_code=ss)
+        return catalog.unit_create(actor=actor, name=name, computer_code=computer, ss_code=ss)
     # The archive's own values win; the core only fills in what the archive lacks.
     fill = {"name": unit.name or name, "credit_code": unit.credit_code or credit,
             "org_code": unit.org_code, "computer_code": unit.computer_code or computer,
@@ -329,13 +292,7 @@ def _unit(actor, given: dict | None) -> Unit | None:
 
 
 def _member(actor, id_number: str, name: str) -> Member:
-    member = Member.objects.filter(id_number=id_number).first()
-    if member is None:
-        try:
-            with transaction.atomic():
-                return catalog.member_create(actor=actor, id_number=id_number, name=name)
-        except IntegrityError:
-            member = Member.objects.get(id_number=id_number)
+    member = catalog.member_get_or_create(actor=actor, id_number=id_number, name=name)
     if name and not member.name:
         member = catalog.member_update(actor=actor, member=member, name=name)
     return member
