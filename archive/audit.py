@@ -13,8 +13,41 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
+from .vocabulary import is_known
 
 GENESIS = "0" * 64
+
+
+class UnknownAuditAction(ValueError):
+    """An action missing from the vocabulary (``archive.vocabulary``): a programming error."""
+
+
+@dataclass(frozen=True)
+class AuditSubject:
+    """What an event is about when it is not a model instance (a query, a sign-in name)."""
+
+    type: str
+    id: str | int = ""
+    label: str = ""
+
+
+def audit_log(*, actor, action: str, obj=None, **details) -> AuditEvent:
+    """Append an event about ``obj`` (a model instance or an ``AuditSubject``).
+
+    The object's type (``app_label.Model``), id and label are taken from it;
+    ``details`` become the event's details. ``action`` must be in the
+    vocabulary. Inside ``audit_batch()`` the event is appended when the batch ends.
+    """
+    if not is_known(action):
+        raise UnknownAuditAction(f"audit action {action!r} is not in archive.vocabulary")
+    if obj is None:
+        object_type, object_id, object_repr = "", "", ""
+    elif isinstance(obj, AuditSubject):
+        object_type, object_id, object_repr = obj.type, obj.id, obj.label
+    else:
+        object_type, object_id, object_repr = obj._meta.label, obj.pk or "", str(obj)
+    return audit_event_record(actor=actor, action=action, object_type=object_type,
+                              object_id=object_id, object_repr=object_repr, details=details)
 
 
 def _plain(details: dict | None) -> dict:
@@ -70,9 +103,11 @@ class _Alive:
 
 def audit_event_record(*, actor, action: str, object_type: str, object_id: str | int = "",
                        object_repr: str = "", details: dict | None = None) -> AuditEvent:
-    """Append one event; the head row is locked so concurrent appends form one chain.
+    """Append one event as given; the head row is locked so concurrent appends form one chain.
 
-    Inside ``audit_batch()`` the event is held and appended when the batch ends.
+    The chain's own primitive: application code calls ``audit_log``, which
+    checks the vocabulary and reads the object. Inside ``audit_batch()`` the
+    event is held and appended when the batch ends.
     """
     event = AuditEvent(
         actor_id=getattr(actor, "pk", None) if actor is not None else None,

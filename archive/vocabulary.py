@@ -1,0 +1,92 @@
+"""The audit trail's vocabulary: every action an event may carry, with its label.
+
+An action is registered once, here (or, for a state change, as a declared
+``kernel.transitions.Transition`` whose name and label are read from its
+workflow); ``audit_log`` refuses any other, so the listing never shows a bare
+code and a typo cannot start a new kind of event.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kernel.transitions import workflows
+
+ACTIONS = {
+    # catalogue writes (announced by catalog, audited by archive)
+    "create": _("create"),
+    "update": _("update"),
+    "receive": _("receive"),
+    "file": _("file"),
+    "sensitivity": _("change sensitivity"),
+    "link_member": _("link member"),
+    "link_unit": _("link unit"),
+    "retention_recomputed": _("retention recomputed"),
+    "fileplan_load": _("load file plan"),
+    # custody
+    "store": _("store"),
+    "fixity_check": _("fixity check"),
+    # people and their rights
+    "login": _("sign in"),
+    "logout": _("sign out"),
+    "login_failed": _("failed sign-in"),
+    "user_create": _("create user"),
+    "user_update": _("change user"),
+    "user_deactivate": _("deactivate user"),
+    "user_reactivate": _("reactivate user"),
+    "user_delete": _("delete user"),
+    "user_groups": _("change user's roles"),
+    "user_permissions": _("change user's permissions"),
+    "group_create": _("create role"),
+    "group_update": _("change role"),
+    "group_delete": _("delete role"),
+    "group_permissions": _("change role's permissions"),
+    "roles_sync": _("apply the role matrix"),
+    # search (announced by search, audited by archive)
+    "search": _("search"),
+    "search_rebuild": _("rebuild search index"),
+    # counter
+    "counter_visit_start": _("start counter visit"),
+    "counter_visit_end": _("end counter visit"),
+    "counter_lookup": _("counter lookup"),
+    "counter_view_member": _("view member"),
+    "counter_view_unit": _("view unit"),
+    "counter_view_record": _("view record"),
+    "counter_view_tombstone": _("view tombstone"),
+    "counter_view_page": _("view page"),
+    "counter_refused": _("counter refusal"),
+    "certified_copy": _("certified copy"),
+    # the core system's intake
+    "core_api_call": _("core API call"),
+    "core_client_create": _("create core client"),
+    "core_client_revoke": _("revoke core client"),
+    "core_mapping_create": _("create business type mapping"),
+    "core_mapping_update": _("change business type mapping"),
+    "core_document_accept": _("accept core document"),
+    "core_callback_delivered": _("callback delivered"),
+    "core_callback_gave_up": _("callback given up"),
+}
+
+
+def _transition_labels() -> dict[str, object]:
+    labels = {}
+    for workflow in workflows():
+        for transition in workflow.transitions.values():
+            labels.setdefault(transition.name, transition.label or transition.name)
+    return labels
+
+
+def is_known(action: str) -> bool:
+    """Return whether ``action`` is registered (here or as a declared transition)."""
+    return action in ACTIONS or action in _transition_labels()
+
+
+def action_label(action: str) -> str:
+    """Return the label of ``action`` in the active language (the code if unknown)."""
+    label = ACTIONS.get(action) or _transition_labels().get(action)
+    return str(label) if label is not None else action
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every registered action with its label, for filters."""
+    return sorted({**_transition_labels(), **ACTIONS}.items(), key=lambda item: item[0])

@@ -1,0 +1,33 @@
+"""The one domain error: a refused action that names the field and the rule it broke."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refused write or request; ``field`` and ``rule`` say what was wrong.
+
+    ``message`` is for the person who asked (translated where the caller
+    translates it); ``rule`` is a stable code for machines and tests; ``field``
+    names the input to correct, or is None when the whole request is at fault.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str = "invalid"):
+        self.message = str(message)
+        self.field = field
+        self.rule = rule
+        prefix = f"{field}: " if field else ""
+        super().__init__(f"{prefix}{self.message} [{rule}]")
+
+    def as_dict(self) -> dict:
+        """Return the error as the API and the commands print it."""
+        return {"error": self.message, "field": self.field, "rule": self.rule}
+
+
+def form_add_error(form, error: DomainError, *, with_rule: bool = False) -> None:
+    """Put ``error`` on the form field it names (or on the form as a whole).
+
+    ``with_rule`` appends the rule code, for back-office screens whose officers
+    quote it to support.
+    """
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, f"{error.message} [{error.rule}]" if with_rule else error.message)
