@@ -343,7 +343,8 @@ class Record(models.Model):
         verbose_name_plural = _("records")
         ordering = ["-year", "archive_code"]
         indexes = [models.Index(fields=["year", "category", "stage"])]
-        permissions = [("view_restricted_record", _("Can view restricted records"))]
+        permissions = [("view_restricted_record", _("Can view restricted records")),
+                       ("destroy_record", _("Can destroy a record under a destruction register"))]
 
     def __str__(self) -> str:
         return f"{self.archive_code or self.source_name or '#' + str(self.pk)} {self.title}"
