@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 import json
 import threading
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, PendingAuditEvent
 from .vocabulary import is_known
 
 GENESIS = "0" * 64
@@ -93,12 +94,8 @@ def _actor_name(actor) -> str:
 
 _pending = threading.local()
 
-
-class _Alive:
-    """A no-op commit callback: Django drops it when its savepoint rolls back."""
-
-    def __call__(self):
-        pass
+_EVENT_FIELDS = ("actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+                 "details")
 
 
 def audit_event_record(*, actor, action: str, object_type: str, object_id: str | int = "",
@@ -107,18 +104,17 @@ def audit_event_record(*, actor, action: str, object_type: str, object_id: str |
 
     The chain's own primitive: application code calls ``audit_log``, which
     checks the vocabulary and reads the object. Inside ``audit_batch()`` the
-    event is held and appended when the batch ends.
+    event waits in its transaction and is appended when the batch ends.
     """
     event = AuditEvent(
         actor_id=getattr(actor, "pk", None) if actor is not None else None,
         actor_name=_without_nul(_actor_name(actor)[:150]), action=action[:64],
         object_type=object_type[:100], object_id=_without_nul(str(object_id)[:64]),
         object_repr=_without_nul(str(object_repr)[:300]), details=_plain(details))
-    held = getattr(_pending, "events", None)
-    if held is not None:
-        alive = _Alive()
-        transaction.on_commit(alive)
-        held.append((alive, event))
+    batch = getattr(_pending, "batch", None)
+    if batch is not None:
+        PendingAuditEvent.objects.create(batch=batch, **{name: getattr(event, name)
+                                                         for name in _EVENT_FIELDS})
         return event
     return _append([event])[0]
 
@@ -130,25 +126,27 @@ def audit_batch():
     Use it around a whole write transaction (inside ``transaction.atomic``): the
     chain's head row is then locked only from the end of the block to the
     commit, not for the whole transaction, so concurrent writers are not
-    serialised on it. Events recorded inside a savepoint that rolled back are
-    left out, as their changes are.
+    serialised on it. Held events wait as rows of the same transaction, so
+    those recorded inside a savepoint that rolled back are gone with it, as
+    their changes are.
     """
-    if getattr(_pending, "events", None) is not None:  # nested: the outer block appends
+    if getattr(_pending, "batch", None) is not None:  # nested: the outer block appends
         yield
         return
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_batch() must run inside transaction.atomic()")
-    _pending.events = []
+    _pending.batch = batch = uuid.uuid4()
     try:
         yield
-        held, _pending.events = _pending.events, None
-        connection = transaction.get_connection()
-        alive = {id(entry[1]) for entry in connection.run_on_commit}
-        events = [event for marker, event in held if id(marker) in alive]
+        _pending.batch = None
+        held = PendingAuditEvent.objects.filter(batch=batch)
+        events = [AuditEvent(**{name: getattr(row, name) for name in _EVENT_FIELDS})
+                  for row in held.order_by("pk")]
         if events:
             _append(events)
+            held.delete()
     finally:
-        _pending.events = None
+        _pending.batch = None
 
 
 @transaction.atomic

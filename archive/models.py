@@ -60,6 +60,27 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
 
+class PendingAuditEvent(models.Model):
+    """An event recorded inside ``audit_batch()``, waiting in its transaction to be chained.
+
+    Kept in the database, not in memory, so an event of a savepoint that rolled
+    back goes with it; the batch's end moves the rest into the chain and
+    deletes these rows in the same transaction.
+    """
+
+    batch = models.UUIDField(db_index=True)
+    actor_id = models.BigIntegerField(null=True)
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+
 class AuditChainHead(models.Model):
     """The single row naming the last event: serialises appends and catches a cut tail."""
 

@@ -8,7 +8,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from .audit import audit_event_record
+from .audit import AuditSubject, audit_log
 from .models import StoredObject
 from .storage import ObjectNotFound, ObjectStore, object_store
 
@@ -26,9 +26,8 @@ def stored_object_put(*, actor, data: bytes | BinaryIO, content_type: str = "",
         stored, created = StoredObject.objects.get_or_create(
             sha256=info.sha256, defaults={"size": info.size, "content_type": content_type})
         if created and not derived:
-            audit_event_record(actor=actor, action="store", object_type="archive.StoredObject",
-                               object_id=info.sha256, details={"size": info.size,
-                                                               "content_type": content_type})
+            audit_log(actor=actor, action="store", obj=stored, size=info.size,
+                      content_type=content_type)
     return stored
 
 
@@ -68,7 +67,6 @@ def fixity_check_run(*, actor=None, store: ObjectStore | None = None,
         report.checked += 1
         StoredObject.objects.filter(pk=stored.pk).update(last_checked_at=timezone.now(),
                                                          last_check_ok=ok)
-    audit_event_record(actor=actor, action="fixity_check", object_type="archive.StoredObject",
-                       details={"checked": report.checked, "missing": report.missing,
-                                "mismatched": report.mismatched})
+    audit_log(actor=actor, action="fixity_check", obj=AuditSubject(type="archive.StoredObject"),
+              checked=report.checked, missing=report.missing, mismatched=report.mismatched)
     return report

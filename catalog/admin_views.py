@@ -1,7 +1,7 @@
 """Wagtail admin views that write through the catalogue's services.
 
 A viewset names a ``create_service`` and an ``update_service``; the views call
-them with the acting user and turn a ``CatalogError`` into a form error on the
+them with the acting user and turn a ``DomainError`` into a form error on the
 field it names, so the officer sees what to correct and nothing is half-saved.
 """
 
@@ -15,7 +15,7 @@ from wagtail.admin.views import generic
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .errors import CatalogError
+from kernel.errors import DomainError, form_add_error
 
 
 class _ServiceFormMixin:
@@ -24,9 +24,8 @@ class _ServiceFormMixin:
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except CatalogError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None,
-                           f"{exc.message} [{exc.rule}]")
+        except DomainError as exc:
+            form_add_error(form, exc, with_rule=True)
             self.produced_error_code = "validation_error"
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from kernel.errors import DomainError
 
-class CatalogError(Exception):
+
+class CatalogError(DomainError):
     """A refused catalogue write; ``field`` and ``rule`` say what was wrong."""
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str = "invalid"):
-        self.message = str(message)
-        self.field = field
-        self.rule = rule
-        prefix = f"{field}: " if field else ""
-        super().__init__(f"{prefix}{self.message} [{rule}]")
+    def __str__(self) -> str:
+        # The catalogue's commands print their errors as they come: with field and rule.
+        return self.described()
 
 
 class IdentifierError(CatalogError):

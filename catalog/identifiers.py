@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
 
+from kernel import clock
+
 CITIZEN_ID = "citizen_id"
 CREDIT_CODE = "credit_code"
 ORG_CODE = "org_code"
@@ -103,7 +105,7 @@ def check_citizen_id(value: str, *, today: dt.date | None = None) -> IdentifierC
     except ValueError:
         return _fail(value, kind, "birth_date",
                      _("Digits 7-14 (%(date)s) are not a real date of birth.") % {"date": norm[6:14]})
-    today = today or dt.date.today()
+    today = today or clock.today()
     if born > today or born.year < 1850:
         return _fail(value, kind, "birth_date",
                      _("The date of birth %(date)s is impossible.") % {"date": born.isoformat()})

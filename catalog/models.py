@@ -9,6 +9,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel import clock
+
 from . import retention
 
 code_chars = RegexValidator(r"^[0-9A-Za-z]+$", _("Only letters and digits."))
@@ -99,12 +101,10 @@ class Stage(models.Model):
     @admin.display(description=_("retention in force"))
     def retention_in_force(self) -> str:
         version = self.current_version()
-        if version is None:
-            return ""
-        return str(_("permanent")) if version.years is None else f"{version.years}"
+        return "" if version is None else version.period_label()
 
     def current_version(self, on: dt.date | None = None) -> StageRetention | None:
-        on = on or dt.date.today()
+        on = on or clock.today()
         versions = [v for v in self.retention_versions.all() if v.effective_from <= on]
         return max(versions, key=lambda v: v.effective_from) if versions else None
 
@@ -139,7 +139,7 @@ class StageRetention(models.Model):
 
     @admin.display(description=_("retention"))
     def period_label(self) -> str:
-        return str(_("permanent")) if self.years is None else f"{self.years}"
+        return retention.period_label(self.years)
 
 
 class Member(models.Model):

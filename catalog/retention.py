@@ -13,6 +13,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def period_label(years: int | None) -> str:
+    """Return a period as people read it: "permanent" or "N years" (永久 / N年)."""
+    if years is None:
+        return _("permanent")
+    return ngettext("%(years)d year", "%(years)d years", years) % {"years": years}
+
 
 @dataclass(frozen=True)
 class ScheduleVersion:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kernel import clock
+
 from .models import Category, RetentionPeriod, Stage
 
 
 def file_plan(*, on: dt.date | None = None) -> list[dict]:
     """Return the plan as categories with their stages and the retention in force ``on``."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     codes = {p.years: p.code for p in RetentionPeriod.objects.all()}
     stages_by_category: dict[int, list[dict]] = {}
     for stage in Stage.objects.with_plan().order_by("category__sort_order", "sort_order", "code"):

@@ -15,11 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from kernel import clock
+
 from . import codes, identifiers
 from . import retention as rules
 from .archive_codes import ArchiveCodeParts
 from .errors import ArchiveCodeError, CatalogError, IdentifierError, RetentionError
 from .fileplan import ORDER_3_EFFECTIVE, PlanChanges, apply_plan, read_plan
+from .lifecycle import RECORD_LIFECYCLE
 from .models import (Category, Fonds, LinkSource, Member, Record, RecordMember, RecordStatus,
                      RecordUnit, RetentionPeriod, Sensitivity, Stage, StageRetention, Unit, Volume)
 from .signals import catalog_changed
@@ -219,12 +222,25 @@ def _retention_for(stage: Stage, formed_on: dt.date,
             raise RetentionError(f"no retention code stands for {minimum} years",
                                  field="retention", rule="unknown_code")
         return found
-    if rules.longest([minimum, chosen.years]) != chosen.years:
-        need = "permanent" if minimum is None else f"{minimum} years"
-        raise RetentionError(
-            f"{chosen.code} is below the minimum the file plan sets for {stage.code} ({need})",
-            field="retention", rule="below_minimum")
+    _refuse_below(stage, chosen, minimum)
     return chosen
+
+
+def _refuse_below(stage: Stage, chosen: RetentionPeriod, minimum: int | None) -> None:
+    if rules.longest([minimum, chosen.years]) != chosen.years:
+        raise RetentionError(
+            f"{chosen.code} is below the minimum the file plan sets for {stage.code} "
+            f"({rules.period_label(minimum)})", field="retention", rule="below_minimum")
+
+
+def retention_check_minimum(*, stage: Stage, retention: RetentionPeriod,
+                            formed_on: dt.date | None = None) -> None:
+    """Refuse ``retention`` if it is shorter than the plan's period for ``stage``.
+
+    Periods are minimums: a longer one is allowed. ``formed_on`` defaults to today.
+    """
+    _refuse_below(stage, retention,
+                  schedule_years(stage=stage, formed_on=formed_on or clock.today()))
 
 
 # --- members and units ---------------------------------------------------------------------
@@ -437,7 +453,7 @@ def record_receive(*, actor, fonds: Fonds, title: str, original_sha256: str,
         return existing, False
     record = Record(fonds=fonds, title=title[:500], original_sha256=original_sha256,
                     source_name=source_name[:500], formed_on=formed_on,
-                    year=year or (formed_on.year if formed_on else dt.date.today().year),
+                    year=year or (formed_on.year if formed_on else clock.today().year),
                     status=RecordStatus.RECEIVED)
     _save(record, actor=actor, action="receive",
           details={"source": source_name, "original_sha256": original_sha256})
@@ -464,36 +480,36 @@ def record_file(*, actor, record: Record, stage: Stage | None = None,
                                 "retention": record.retention.code, "confidence": confidence})
 
 
-# Allowed moves of a record's status; anything else is refused.
-TRANSITIONS = {
-    RecordStatus.RECEIVED: {RecordStatus.PROCESSING, RecordStatus.FAILED},
-    RecordStatus.PROCESSING: {RecordStatus.PROCESSING, RecordStatus.NEEDS_REVIEW,
-                              RecordStatus.READY, RecordStatus.FAILED},
-    RecordStatus.NEEDS_REVIEW: {RecordStatus.READY, RecordStatus.FAILED},
-    RecordStatus.FAILED: {RecordStatus.PROCESSING},
-    RecordStatus.READY: set(),
-    RecordStatus.DESTROYED: set(),
-}
+# Transitions a caller may take by name; ``destroy`` only through ``record_destroy``.
+_TRANSITIONS_BY_NAME = ("process", "review", "ready", "fail")
 
 
-@transaction.atomic
-def record_status_change(*, actor, record: Record, to: str, errors: list[str] | None = None) -> Record:
-    """Move a record to status ``to`` if allowed, recording why when it failed."""
-    record = Record.objects.select_for_update().get(pk=record.pk)
-    if to not in TRANSITIONS.get(record.status, set()):
-        raise CatalogError(f"a record cannot go from {record.status} to {to}",
-                           field="status", rule="transition")
-    if to == RecordStatus.READY and not record.is_filed:
-        raise CatalogError("a record must be filed (have its 档号) before it is ready",
-                           field="archive_code", rule="not_filed")
-    old = record.status
-    record.status = to
-    if errors is not None:
-        record.errors = errors
-    record.save(update_fields=["status", "errors", "updated_at"])
-    _announce(instance=record, action="status", actor=actor,
-              details={"from": old, "to": to, "errors": errors or []})
-    return record
+def record_transition(*, actor, record: Record, transition: str,
+                      errors: list[str] | None = None) -> Record:
+    """Take a lifecycle transition (``catalog.lifecycle``), recording why when it failed."""
+    if transition not in _TRANSITIONS_BY_NAME:
+        raise CatalogError(f"{transition!r} is not taken this way", field="status",
+                           rule="unknown_transition")
+    fields = {} if errors is None else {"errors": errors}
+    return RECORD_LIFECYCLE.apply(record, transition, actor=actor,
+                                  details={"errors": errors or []}, **fields)
+
+
+def record_destroy(*, actor, record: Record, register) -> Record:
+    """Destroy ``record`` as an item of the destruction ``register`` that authorises it.
+
+    The catalogue entry stays as a tombstone; the audit event names the
+    register (its label and id), and the counter's tombstone reads it from there.
+    Removing the stored files is the caller's business (storage is not the
+    catalogue's).
+    """
+    if register is None or getattr(register, "pk", None) is None:
+        raise CatalogError("a record is destroyed only under a saved destruction register",
+                           field="register", rule="required")
+    meta = getattr(register, "_meta", None)
+    return RECORD_LIFECYCLE.apply(record, "destroy", actor=actor, details={
+        "register": str(register), "register_id": register.pk,
+        "register_type": meta.label if meta else type(register).__name__})
 
 
 def _parts(record: Record) -> ArchiveCodeParts:

@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("archive")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The core intake's tasks live one package down (ingest/core/tasks.py).
+app.autodiscover_tasks(["ingest.core"])

@@ -14,6 +14,8 @@ from typing import Protocol
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from kernel.errors import DomainError
+
 from .formats import JPEG, PDF, PNG, TIFF
 
 # Pillow's own guard against decompression bombs, made an error (not a warning).
@@ -24,12 +26,11 @@ PDF_RENDER_DPI = 300
 TEXT_PAGE_DPI = 150
 
 
-class InvalidFile(ValueError):
+class InvalidFile(DomainError, ValueError):
     """The file is of an accepted format but cannot be used; the message says why."""
 
-    def __init__(self, message: str, rule: str):
-        super().__init__(message)
-        self.rule = rule
+    def __init__(self, message: str, rule: str, *, field: str | None = "file"):
+        super().__init__(message, field=field, rule=rule)
 
 
 @dataclass

@@ -18,7 +18,6 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -35,8 +34,6 @@ from .ocr import ocr_encoded
 from .parsers import InvalidFile, open_parser
 
 log = logging.getLogger(__name__)
-# Sent when a record's pages and metadata are complete; search indexes on it.
-record_ingested = Signal()
 THUMBNAIL_SIZE = (256, 256)
 
 
@@ -296,16 +293,9 @@ class Classify(Step):
         record.refresh_from_db()
 
 
-class Index(Step):
-    """Hand the record to search indexing (the search issue provides the indexer)."""
-
-    name = "index"
-
-    def run(self, ctx):
-        record_ingested.send(sender=Record, record=ctx.record)
-
-
-FINISH: list[Step] = [FourProperties(), LinkIdentifiers(), Classify(), Index()]
+# Indexing needs no step: the record's move to ready or review is announced, and search
+# queues it there.
+FINISH: list[Step] = [FourProperties(), LinkIdentifiers(), Classify()]
 
 
 def _date(value) -> dt.date | None:
@@ -330,8 +320,7 @@ def prepare_record(record_id: int) -> list[int]:
     if record.status in (RecordStatus.READY, RecordStatus.NEEDS_REVIEW, RecordStatus.DESTROYED):
         return []
     if record.status != RecordStatus.PROCESSING:
-        catalog.record_status_change(actor=None, record=record, to=RecordStatus.PROCESSING,
-                                     errors=[])
+        catalog.record_transition(actor=None, record=record, transition="process", errors=[])
     try:
         run_steps(record_id, PREPARE)
     except StepFailed as exc:
@@ -356,14 +345,15 @@ def finish_record(record_id: int) -> Record:
             ctx = run_steps(record_id, FINISH)
         except StepFailed as exc:
             return fail_record(record_id, str(exc))
-        to = RecordStatus.READY if ctx.record.is_filed and not ctx.errors else RecordStatus.NEEDS_REVIEW
-        return catalog.record_status_change(actor=None, record=ctx.record, to=to, errors=ctx.errors)
+        to = "ready" if ctx.record.is_filed and not ctx.errors else "review"
+        return catalog.record_transition(actor=None, record=ctx.record, transition=to,
+                                         errors=ctx.errors)
 
 
 def fail_record(record_id: int, reason: str) -> Record:
     log.warning("record %s failed: %s", record_id, reason)
     record = Record.objects.get(pk=record_id)
     if record.status == RecordStatus.RECEIVED:
-        record = catalog.record_status_change(actor=None, record=record, to=RecordStatus.PROCESSING)
-    return catalog.record_status_change(actor=None, record=record, to=RecordStatus.FAILED,
-                                        errors=[reason])
+        record = catalog.record_transition(actor=None, record=record, transition="process")
+    return catalog.record_transition(actor=None, record=record, transition="fail",
+                                     errors=[reason])

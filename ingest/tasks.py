@@ -53,7 +53,3 @@ def sweep_stuck_records() -> int:
         Record.objects.filter(pk=record_id).update(updated_at=timezone.now())
         process_record.delay(record_id)
     return len(stuck)
-
-
-# Registered with the worker here: Celery discovers each app's tasks module only.
-from .core.tasks import deliver_callback  # noqa: E402,F401

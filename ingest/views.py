@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.errors import CatalogError
 from catalog.models import Record, RecordStatus, RetentionPeriod, Stage
-from catalog.services import record_file, record_status_change
+from catalog.services import record_file, record_transition
+from kernel.errors import form_add_error
 
 from . import classify
 from .models import Batch
@@ -104,11 +105,10 @@ def review(request, record_id: int):
                                     stage=form.cleaned_data["stage"],
                                     formed_on=form.cleaned_data["formed_on"],
                                     retention=form.cleaned_data["retention"], confidence=1.0)
-                record_status_change(actor=request.user, record=filed, to=RecordStatus.READY,
-                                     errors=[])
+                record_transition(actor=request.user, record=filed, transition="ready",
+                                  errors=[])
         except CatalogError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None,
-                           f"{exc.message} [{exc.rule}]")
+            form_add_error(form, exc, with_rule=True)
         else:
             messages.success(request, _("Filed as %(code)s.") % {"code": filed.archive_code})
             return redirect("record:index")

@@ -15,8 +15,15 @@ class DomainError(Exception):
         self.message = str(message)
         self.field = field
         self.rule = rule
-        prefix = f"{field}: " if field else ""
-        super().__init__(f"{prefix}{self.message} [{rule}]")
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def described(self) -> str:
+        """Return the error with its field and rule, as the commands print it."""
+        prefix = f"{self.field}: " if self.field else ""
+        return f"{prefix}{self.message} [{self.rule}]"
 
     def as_dict(self) -> dict:
         """Return the error as the API and the commands print it."""

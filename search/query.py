@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import re
 
+from kernel.errors import DomainError
+
 from . import analysis
 
 SORTS = ("relevance", "date", "-date")
@@ -20,12 +22,11 @@ _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z·\-]{5,}$")
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 
 
-class QueryError(ValueError):
+class QueryError(DomainError, ValueError):
     """A search request that cannot be run; ``field`` names the offending parameter."""
 
-    def __init__(self, message: str, *, field: str):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str, *, field: str, rule: str = "invalid"):
+        super().__init__(message, field=field, rule=rule)
 
 
 @dataclasses.dataclass(frozen=True)

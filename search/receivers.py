@@ -1,22 +1,28 @@
-"""Queue index updates for every catalogue change and every finished ingest."""
+"""Queue index updates for every catalogue change and every record transition."""
 
 from django.dispatch import receiver
 
 from catalog.models import Member, Record, Unit
 from catalog.signals import catalog_changed
-from ingest.pipeline import record_ingested
+from kernel.transitions import transitioned
 
 from .services import index_enqueue
+from .tasks import index_pending_task
+
+
+def _queue(record_ids) -> None:
+    index_enqueue(record_ids=record_ids, schedule=index_pending_task.delay)
 
 
 @receiver(catalog_changed, dispatch_uid="search.catalog_changed")
 def queue_catalog_change(sender, instance, action, **kwargs):
     if isinstance(instance, Record):
-        index_enqueue(record_ids=[instance.pk])
+        _queue([instance.pk])
     elif isinstance(instance, (Member, Unit)) and instance.pk:
-        index_enqueue(record_ids=instance.records.values_list("pk", flat=True))
+        _queue(instance.records.values_list("pk", flat=True))
 
 
-@receiver(record_ingested, dispatch_uid="search.record_ingested")
-def queue_ingested(sender, record, **kwargs):
-    index_enqueue(record_ids=[record.pk])
+@receiver(transitioned, sender=Record, dispatch_uid="search.record_transitioned")
+def queue_record_transition(sender, instance, **kwargs):
+    # A finished ingest (ready, review) and a destruction (out of the index) arrive here.
+    _queue([instance.pk])

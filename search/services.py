@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from archive.audit import audit_event_record
 from catalog.models import Record
 
 from .backends.base import search_backend
 from .documents import iter_documents
 from .models import IndexQueue
+from .signals import index_rebuilt, search_performed
 
-def _schedule_indexing() -> None:
-    from .tasks import index_pending_task  # tasks import this module
-    index_pending_task.delay()
+_commits = threading.local()
 
 
-def index_enqueue(*, record_ids: Iterable[int]) -> None:
-    """Mark records for (re)indexing in the current transaction; index after commit.
+def _once_per_commit(schedule: Callable[[], None]) -> None:
+    """Run ``schedule`` after the current transaction commits, once however often asked.
 
-    If the task cannot be queued (broker down), the rows stay and the periodic
-    sweep indexes them.
+    Each request is numbered; the first callback to run after a commit covers
+    every request made so far on this thread (each one either belongs to that
+    transaction or to one that already ended), so the later ones skip. A
+    request whose savepoint rolled back loses its callback, never the others'.
+    """
+    number = getattr(_commits, "asked", 0) + 1
+    _commits.asked = number
+
+    def run() -> None:
+        if getattr(_commits, "covered", 0) >= number:
+            return
+        _commits.covered = _commits.asked
+        schedule()
+
+    transaction.on_commit(run, robust=True)
+
+
+def index_enqueue(*, record_ids: Iterable[int],
+                  schedule: Callable[[], None] | None = None) -> None:
+    """Mark records for (re)indexing in the current transaction.
+
+    ``schedule`` (the indexing task's ``delay``, given by the receivers) runs
+    once after commit; if the task cannot be queued (broker down), the rows
+    stay and the periodic sweep indexes them.
     """
     ids = sorted({int(pk) for pk in record_ids if pk})
     if not ids:
@@ -34,11 +55,9 @@ def index_enqueue(*, record_ids: Iterable[int]) -> None:
     IndexQueue.objects.bulk_create(
         [IndexQueue(record_id=pk, token=uuid.uuid4(), queued_at=now) for pk in ids],
         update_conflicts=True, unique_fields=["record_id"], update_fields=["token", "queued_at"])
-    # One indexing task per transaction, however many changes it queued (should a savepoint
-    # holding it roll back, the periodic sweep still indexes what stayed queued).
-    connection = transaction.get_connection()
-    if not any(entry[1] is _schedule_indexing for entry in connection.run_on_commit):
-        transaction.on_commit(_schedule_indexing, robust=True)
+    if schedule is not None:
+        # One indexing task per transaction, however many changes it queued.
+        _once_per_commit(schedule)
 
 
 def index_pending_process(*, limit: int = 500) -> int:
@@ -79,14 +98,11 @@ def search_rebuild(*, actor=None) -> dict[str, int]:
     while index_pending_process():
         pass
     counts = backend.counts()
-    audit_event_record(actor=actor, action="search_rebuild", object_type="search.index",
-                       object_repr="search index", details={"documents": written, **counts})
+    index_rebuilt.send(sender=Record, actor=actor, details={"documents": written, **counts})
     return counts
 
 
 def search_log(*, actor, text: str, filters: dict, total: int) -> None:
-    """Record who searched for what (ID numbers are personal information)."""
-    audit_event_record(actor=actor, action="search", object_type="search.query",
-                       object_repr=text[:200],
-                       details={"text": text, "filters": {k: v for k, v in filters.items() if v},
-                                "total": total})
+    """Announce who searched for what (the audit trail records it: ID numbers are personal)."""
+    search_performed.send(sender=Record, actor=actor, text=text,
+                          filters={k: v for k, v in filters.items() if v}, total=total)

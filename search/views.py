@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from kernel.errors import form_add_error
+
 from .backends.base import SearchUnavailable
 from .forms import SearchForm
 from .query import FACETS, QueryError
@@ -23,7 +25,7 @@ def archive_search(request):
         try:
             results = search_records(user=request.user, **params)
         except QueryError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            form_add_error(form, exc)
         except SearchUnavailable as exc:
             context["error"] = str(exc)
         else:

@@ -18,6 +18,7 @@ from search.highlight import boxes, mark_all
 from search.query import parse_text
 
 from ..models import AuditEvent
+from ..selectors import audit_events_for
 from . import watermark
 from .lookup import mask_citizen_id
 
@@ -122,10 +123,8 @@ def record_by_archive_code(code: str) -> Record | None:
 
 
 def destruction_entry(record: Record) -> AuditEvent | None:
-    """The audit trail's entry for the destruction of ``record`` (the tombstone shows it)."""
-    return (AuditEvent.objects.filter(object_type="catalog.Record", object_id=str(record.pk))
-            .filter(Q(action="destroy") | Q(action="status", details__to=RecordStatus.DESTROYED))
-            .order_by("-sequence").first())
+    """The audit event ``catalog.services.record_destroy`` wrote (the tombstone shows it)."""
+    return audit_events_for(record, actions=["destroy"]).last()
 
 
 def four_properties(record: Record):

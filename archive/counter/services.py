@@ -7,17 +7,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Page, Record, RecordStatus
+from kernel.errors import DomainError
 
-from ..audit import audit_event_record
+from ..audit import AuditSubject, audit_log
 from ..models import CounterVisit, UseKind, UseRegisterEntry, VisitPurpose
 
 
-class CounterError(Exception):
+class CounterError(DomainError):
     """A refused counter action; ``field`` and ``rule`` say what was wrong."""
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str = "invalid"):
-        super().__init__(message)
-        self.message, self.field, self.rule = message, field, rule
+
+def _visit_subject(visit: CounterVisit) -> AuditSubject:
+    return AuditSubject(type="archive.CounterVisit", id=visit.pk, label=visit.purpose_text)
 
 
 def _visit_details(visit: CounterVisit) -> dict:
@@ -37,18 +38,16 @@ def visit_start(*, actor, purpose: str, detail: str = "") -> CounterVisit:
     for previous in CounterVisit.objects.open().select_for_update().filter(user=actor):
         _close(actor=actor, visit=previous, reason="new_visit")
     visit = CounterVisit.objects.create(user=actor, purpose=purpose, detail=detail)
-    audit_event_record(actor=actor, action="counter_visit_start", object_type="archive.CounterVisit",
-                       object_id=visit.pk, object_repr=visit.purpose_text,
-                       details=_visit_details(visit))
+    audit_log(actor=actor, action="counter_visit_start", obj=_visit_subject(visit),
+              **_visit_details(visit))
     return visit
 
 
 def _close(*, actor, visit: CounterVisit, reason: str) -> CounterVisit:
     visit.ended_at = timezone.now()
     visit.save(update_fields=["ended_at"])
-    audit_event_record(actor=actor, action="counter_visit_end", object_type="archive.CounterVisit",
-                       object_id=visit.pk, object_repr=visit.purpose_text,
-                       details={**_visit_details(visit), "reason": reason})
+    audit_log(actor=actor, action="counter_visit_end", obj=_visit_subject(visit),
+              **_visit_details(visit), reason=reason)
     return visit
 
 
@@ -71,12 +70,14 @@ def _open_visit(actor, visit: CounterVisit) -> None:
 
 
 @transaction.atomic
-def counter_view_log(*, actor, visit: CounterVisit, action: str, object_type: str,
-                     object_id, object_repr: str = "", details: dict | None = None) -> None:
-    """Write one view (or refusal) at the counter into the audit trail, with the visit's purpose."""
+def counter_view_log(*, actor, visit: CounterVisit, action: str, obj,
+                     details: dict | None = None) -> None:
+    """Write one view (or refusal) at the counter into the audit trail, with the visit's purpose.
+
+    ``obj`` is the instance viewed or an ``AuditSubject`` (a lookup).
+    """
     _open_visit(actor, visit)
-    audit_event_record(actor=actor, action=action, object_type=object_type, object_id=object_id,
-                       object_repr=object_repr, details={**_visit_details(visit), **(details or {})})
+    audit_log(actor=actor, action=action, obj=obj, **{**_visit_details(visit), **(details or {})})
 
 
 @transaction.atomic
@@ -94,8 +95,7 @@ def record_consult(*, actor, visit: CounterVisit, record: Record) -> None:
                     archive_code=record.archive_code or "", purpose=visit.purpose_text)
         except IntegrityError:
             pass  # already registered in this visit
-    audit_event_record(actor=actor, action=action, object_type="catalog.Record",
-                       object_id=record.pk, object_repr=str(record), details=_visit_details(visit))
+    audit_log(actor=actor, action=action, obj=record, **_visit_details(visit))
 
 
 @transaction.atomic
@@ -124,8 +124,6 @@ def certified_copy_make(*, actor, visit: CounterVisit, record: Record, pages: li
     entry.copy_number = f"FZ{timezone.localtime(entry.created_at):%Y%m%d}-{entry.pk:06d}"
     entry.save(update_fields=["copy_number"])
     pdf = render(entry, pages)
-    audit_event_record(actor=actor, action="certified_copy", object_type="catalog.Record",
-                       object_id=record.pk, object_repr=str(record),
-                       details={**_visit_details(visit), "copy_number": entry.copy_number,
-                                "pages": entry.pages, "bytes": len(pdf)})
+    audit_log(actor=actor, action="certified_copy", obj=record, **_visit_details(visit),
+              copy_number=entry.copy_number, pages=entry.pages, bytes=len(pdf))
     return entry, pdf

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Member, Page, RecordStatus, Unit
+from kernel.errors import form_add_error
 from search.backends.base import SearchUnavailable
 from search.query import QueryError
 from search.selectors import search_records
 
+from ..audit import AuditSubject
 from ..models import CounterVisit
 from ..storage import StoreUnavailable, object_store
 from . import lookup as lookups
@@ -73,7 +75,7 @@ def home(request):
                                              purpose=form.cleaned_data["purpose"],
                                              detail=form.cleaned_data["detail"])
             except services.CounterError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_add_error(form, exc)
             else:
                 request.session[SESSION_VISIT] = visit.pk
                 request.session[SESSION_RECORDS] = []
@@ -99,10 +101,8 @@ def visit_end(request):
     return redirect("counter:home")
 
 
-def _log(request, action: str, obj, object_type: str, **details) -> None:
-    services.counter_view_log(actor=request.user, visit=request.visit, action=action,
-                              object_type=object_type, object_id=getattr(obj, "pk", obj) or "",
-                              object_repr=str(obj)[:300] if obj is not None else "",
+def _log(request, action: str, obj, **details) -> None:
+    services.counter_view_log(actor=request.user, visit=request.visit, action=action, obj=obj,
                               details=details)
 
 
@@ -110,7 +110,8 @@ def _log(request, action: str, obj, object_type: str, **details) -> None:
 def find(request):
     text = request.GET.get("q", "").strip()[:200]
     found = lookups.recognise(text)
-    _log(request, "counter_lookup", None, "counter.lookup", text=text, kind=found.kind)
+    _log(request, "counter_lookup", AuditSubject(type="counter.lookup"), text=text,
+         kind=found.kind)
     context = {"q": text, "lookup": found, "members": [], "units": [], "results": None,
                "nearest": [], "error": None}
     if found.kind == lookups.EMPTY:
@@ -151,7 +152,7 @@ def find(request):
 def _dossier(request, model, pk: int, selector, action: str, template: str):
     obj = get_object_or_404(model, pk=pk)
     dossier = selector(request.user, obj)
-    _log(request, action, obj, model._meta.label, records=dossier["total"])
+    _log(request, action, obj, records=dossier["total"])
     return render(request, template, {**dossier, "q": request.GET.get("q", "")})
 
 
@@ -168,7 +169,7 @@ def unit(request, pk: int):
 
 
 def _blocked(request, exc: selectors.RecordBlocked):
-    _log(request, "counter_refused", exc.record, "catalog.Record", reason=exc.reason)
+    _log(request, "counter_refused", exc.record, reason=exc.reason)
     return render(request, "counter/blocked.html", {"reason": exc.reason}, status=403)
 
 
@@ -234,7 +235,7 @@ def page_image(request, pk: int):
     page, record = _page_for(request, pk)
     response = _serve(request, page, record, page.object_sha256, width)
     if response.status_code == 200:
-        _log(request, "counter_view_page", page, "catalog.Page", record=record.pk,
+        _log(request, "counter_view_page", page, record=record.pk,
              page=page.number, width=width)
     return response
 

@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 
 from catalog.models import Member, Record, Stage, Unit, Volume
+from kernel import clock
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ register = template.Library()
 @register.inclusion_tag("archive/dashboard_summary.html", takes_context=True)
 def archive_dashboard(context):
     user = context["request"].user
-    today = dt.date.today()
+    today = clock.today()
     year_end = dt.date(today.year, 12, 31)
     items = [
         ("catalog.view_record", "doc-full", Record.objects.not_destroyed().count(), "件档案",

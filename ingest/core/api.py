@@ -20,7 +20,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from catalog.errors import CatalogError
+from kernel.errors import DomainError
 
 from . import selectors, services
 from .auth import ClientRateThrottle, CoreTokenAuthentication, HasScope
@@ -43,7 +43,7 @@ def _flatten(detail, path: str = ""):
 
 
 def core_exception_handler(exc, context):
-    if isinstance(exc, CatalogError):
+    if isinstance(exc, DomainError):
         # A refused key or a filing the catalogue refused: the request was well-formed.
         code = 400 if type(exc) is services.CoreError else 422
         return Response({"detail": exc.message, "errors": [

@@ -7,13 +7,13 @@ import json
 import re
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog import identifiers
+from kernel import clock
 
 from ..formats import MIME, UnsupportedFormat, detect
 from ..parsers import InvalidFile, open_parser
@@ -138,7 +138,7 @@ class DocumentMetadata(serializers.Serializer):
             raise serializers.ValidationError(
                 _("The period is YYYYMM with a month 01-12, got %(value)r.") % {"value": value},
                 code="format")
-        today = timezone.localdate()
+        today = clock.today()
         if not 1990 <= int(value[:4]) or value > f"{today.year + 1}12":
             raise serializers.ValidationError(
                 _("The period %(value)s is out of range (1990 to next year).") % {"value": value},
@@ -155,7 +155,7 @@ class DocumentMetadata(serializers.Serializer):
             raise serializers.ValidationError(
                 _("Not a date: use YYYY-MM-DD or an ISO 8601 date-time, got %(value)r.")
                 % {"value": value}, code="format")
-        if day > timezone.localdate() + dt.timedelta(days=1):
+        if day > clock.today() + dt.timedelta(days=1):
             raise serializers.ValidationError(
                 _("The document cannot be formed in the future (%(day)s).") % {"day": day},
                 code="future")

@@ -17,10 +17,11 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from archive.audit import audit_batch, audit_event_record
+from archive.audit import AuditSubject, audit_batch, audit_log
 from archive.services import stored_object_put
 from catalog import services as catalog
-from catalog.errors import CatalogError
+from catalog.errors import RetentionError
+from kernel.errors import DomainError
 from catalog.models import Fonds, Member, Record, RecordStatus, Unit
 
 from ..formats import MIME
@@ -33,7 +34,7 @@ from .models import (BusinessType, CallbackDelivery, CoreClient, CoreDocument, D
 NOTIFIED_STATUSES = {RecordStatus.READY: "document.ready", RecordStatus.FAILED: "document.failed"}
 
 
-class CoreError(CatalogError):
+class CoreError(DomainError):
     """A refused request of the core intake; ``field`` and ``rule`` say what was wrong."""
 
 
@@ -93,10 +94,8 @@ def core_client_create(*, actor, name: str, scopes: list[str], rate_limit: int =
         name=name, user=user, token_prefix=prefix, token_sha256=token_digest(token),
         scopes=sorted(set(scopes)), rate_limit=rate_limit, callback_url=callback_url,
         callback_secret=secrets.token_hex(32) if callback_url else "")
-    audit_event_record(actor=actor, action="core_client_create", object_type="ingest.CoreClient",
-                       object_id=client.pk, object_repr=name,
-                       details={"scopes": client.scopes, "rate_limit": rate_limit,
-                                "callback_url": callback_url})
+    audit_log(actor=actor, action="core_client_create", obj=client, scopes=client.scopes,
+              rate_limit=rate_limit, callback_url=callback_url)
     return client, token
 
 
@@ -110,18 +109,16 @@ def core_client_revoke(*, actor, client: CoreClient) -> CoreClient:
     client.revoked_at = timezone.now()
     client.save(update_fields=["revoked_at"])
     type(client.user).objects.filter(pk=client.user_id).update(is_active=False)
-    audit_event_record(actor=actor, action="core_client_revoke", object_type="ingest.CoreClient",
-                       object_id=client.pk, object_repr=client.name)
+    audit_log(actor=actor, action="core_client_revoke", obj=client)
     return client
 
 
 def core_call_log(*, client: CoreClient | None, method: str, path: str, status: int,
                   details: dict) -> None:
     """Write the audit event of one API call (every call, refused ones included)."""
-    audit_event_record(actor=client.user if client else None, action="core_api_call",
-                       object_type="ingest.CoreClient", object_id=client.pk if client else "",
-                       object_repr=client.name if client else "",
-                       details={"method": method, "path": path, "status": status, **details})
+    audit_log(actor=client.user if client else None, action="core_api_call",
+              obj=client if client else AuditSubject(type="ingest.CoreClient"),
+              method=method, path=path, status=status, **details)
 
 
 # --- the mapping table ---------------------------------------------------------------------
@@ -130,12 +127,10 @@ def _mapping_checked(*, stage, retention) -> None:
     """A mapped retention may lengthen the file plan's period, never shorten it."""
     if retention is None:
         return
-    minimum = catalog.schedule_years(stage=stage, formed_on=timezone.localdate())
-    if minimum is None and retention.years is not None or (
-            minimum is not None and retention.years is not None and retention.years < minimum):
-        need = "permanent" if minimum is None else f"{minimum} years"
-        raise CoreError(f"{retention.code} is below the file plan's minimum for {stage.code} "
-                        f"({need})", field="retention", rule="below_minimum")
+    try:
+        catalog.retention_check_minimum(stage=stage, retention=retention)
+    except RetentionError as exc:
+        raise CoreError(exc.message, field=exc.field, rule=exc.rule) from None
 
 
 @transaction.atomic
@@ -146,9 +141,8 @@ def business_type_create(*, actor, code: str, name: str, stage, retention=None,
         raise CoreError(f"business type {code} exists already", field="code", rule="unique")
     mapping = BusinessType.objects.create(code=code, name=name, stage=stage, retention=retention,
                                           active=active, sort_order=sort_order)
-    audit_event_record(actor=actor, action="core_mapping_create", object_type="ingest.BusinessType",
-                       object_id=mapping.pk, object_repr=str(mapping),
-                       details={"stage": stage.code, "retention": retention.code if retention else None})
+    audit_log(actor=actor, action="core_mapping_create", obj=mapping, stage=stage.code,
+              retention=retention.code if retention else None)
     return mapping
 
 
@@ -168,9 +162,7 @@ def business_type_update(*, actor, businesstype: BusinessType, name: str, stage,
              "active": active, "sort_order": sort_order}
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
-        audit_event_record(actor=actor, action="core_mapping_update",
-                           object_type="ingest.BusinessType", object_id=mapping.pk,
-                           object_repr=str(mapping), details={"changed": changed})
+        audit_log(actor=actor, action="core_mapping_update", obj=mapping, changed=changed)
     return mapping
 
 
@@ -254,13 +246,12 @@ def _accept(client, key, fingerprint, submission, file_name, sha256, status_url)
         period=submission.get("period") or "", payment_nature=submission.get("payment_nature") or "",
         declaration_kind=submission.get("declaration_kind") or "", unit=unit,
         metadata=submission["raw"], response_status=status, response=body)
-    audit_event_record(actor=actor, action="core_document_accept",
-                       object_type="ingest.CoreDocument", object_id=document.pk,
-                       object_repr=str(record.archive_code or record.pk),
-                       details={"record": record.pk, "archive_code": record.archive_code,
-                                "declaration_id": document.declaration_id,
-                                "business_type": business_type.code,
-                                "idempotency_key": key, "duplicate": not created})
+    audit_log(actor=actor, action="core_document_accept",
+              obj=AuditSubject(type="ingest.CoreDocument", id=document.pk,
+                               label=str(record.archive_code or record.pk)),
+              record=record.pk, archive_code=record.archive_code,
+              declaration_id=document.declaration_id, business_type=business_type.code,
+              idempotency_key=key, duplicate=not created)
     if created:
         transaction.on_commit(lambda: process_record.delay(record.pk))
     return Acceptance(document, status, body)
@@ -301,16 +292,14 @@ def _member(actor, id_number: str, name: str) -> Member:
 # --- callbacks -----------------------------------------------------------------------------
 
 def callbacks_for_status(*, record: Record, status: str) -> list[CallbackDelivery]:
-    """Queue one signed notification per core document of ``record`` that became ready/failed.
+    """Write one signed notification per core document of ``record`` that became ready/failed.
 
     Called inside the status change's transaction, so a status reached once
-    makes its notifications once; they are sent after the commit.
+    makes its notifications once; the caller queues their delivery after commit.
     """
     event = NOTIFIED_STATUSES.get(status)
     if event is None:
         return []
-    from .tasks import deliver_callback
-
     deliveries = []
     for document in (CoreDocument.objects.filter(record_id=record.pk)
                      .exclude(client__callback_url="").filter(client__revoked_at__isnull=True)
@@ -323,7 +312,6 @@ def callbacks_for_status(*, record: Record, status: str) -> list[CallbackDeliver
                                   "declaration_id": document.declaration_id,
                                   "business_type": document.business_type.code,
                                   "idempotency_key": document.idempotency_key}})
-        transaction.on_commit(lambda pk=delivery.pk: deliver_callback.delay(pk))
         deliveries.append(delivery)
     return deliveries
 
@@ -369,11 +357,9 @@ def callback_deliver(*, delivery_id: int) -> CallbackDelivery:
         delivery.last_status, delivery.last_error = status, error
         if not error:
             delivery.state, delivery.delivered_at = DeliveryState.DELIVERED, timezone.now()
-            audit_event_record(actor=None, action="core_callback_delivered",
-                               object_type="ingest.CallbackDelivery", object_id=delivery.pk,
-                               object_repr=delivery.url,
-                               details={"event": delivery.event, "attempts": delivery.attempts,
-                                        "record": delivery.payload["document"]["id"]})
+            audit_log(actor=None, action="core_callback_delivered", obj=delivery,
+                      event=delivery.event, attempts=delivery.attempts,
+                      record=delivery.payload["document"]["id"])
         delivery.save()
     if error:
         raise CallbackFailed(f"{delivery.url}: {error}")
@@ -388,11 +374,8 @@ def callback_give_up(*, delivery_id: int, reason: str) -> CallbackDelivery:
         return delivery
     delivery.state, delivery.last_error = DeliveryState.GAVE_UP, reason[:1000]
     delivery.save(update_fields=["state", "last_error"])
-    audit_event_record(actor=None, action="core_callback_gave_up",
-                       object_type="ingest.CallbackDelivery", object_id=delivery.pk,
-                       object_repr=delivery.url,
-                       details={"event": delivery.event, "attempts": delivery.attempts,
-                                "reason": reason[:300]})
+    audit_log(actor=None, action="core_callback_gave_up", obj=delivery, event=delivery.event,
+              attempts=delivery.attempts, reason=reason[:300])
     return delivery
 
 

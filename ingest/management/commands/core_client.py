@@ -29,7 +29,7 @@ class Command(BaseCommand):
         try:
             getattr(self, f"_{action}")(**options)
         except CoreError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(exc.described()) from None
 
     def _create(self, *, name, scopes, rate_limit, callback_url, **_):
         client, token = core_client_create(
