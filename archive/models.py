@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .vocabulary import action_label
 
 
 class AppendOnlyError(Exception):
@@ -50,6 +53,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self) -> str:
+        """Return the action as the vocabulary names it (创建, 接收, 存储 …)."""
+        return action_label(self.action)
+
+    get_action_display = action_label  # the inspect view shows the label for the code
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -13,7 +13,8 @@ from .models import AuditEvent, CounterVisit, StoredObject, UseRegisterEntry
 class AuditEventViewSet(ReadOnlyModelViewSet):
     model = AuditEvent
     icon = "history"
-    list_display = ["sequence", "occurred_at", "actor_name", "action", "object_type", "object_repr"]
+    list_display = ["sequence", "occurred_at", "actor_name", "action_label", "object_type",
+                    "object_repr"]
     list_filter = ["action", "object_type", "occurred_at"]
     search_fields = ["actor_name", "object_repr", "object_id"]
     inspect_view_fields = ["sequence", "occurred_at", "actor_name", "action", "object_type",

@@ -8,8 +8,16 @@ field it names, so the officer sees what to correct and nothing is half-saved.
 from __future__ import annotations
 
 import inspect
+from functools import cached_property
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import View
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -132,3 +140,61 @@ class VisibleRecordsMixin:
         if not type(found).objects.visible_to(self.request.user).filter(pk=found.pk).exists():
             raise Http404
         return found
+
+
+class TransitionButtonsMixin:
+    """An inspect view with one header button per transition the user may take now.
+
+    ``workflow`` is the model's ``kernel.transitions.Workflow``; transitions in
+    ``taken_elsewhere`` have their own screens (destruction: the register).
+    """
+
+    workflow = None
+    taken_elsewhere: tuple[str, ...] = ()
+    transition_url_name = ""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        for transition in type(self).workflow.available(self.object, self.request.user):
+            if transition.name not in self.taken_elsewhere:
+                buttons.append(HeaderButton(
+                    str(transition.label), icon_name="arrow-right",
+                    url=reverse(self.transition_url_name, args=[self.object.pk, transition.name])))
+        return buttons
+
+
+class TransitionView(View):
+    """Confirm (GET) and take (POST) one declared transition through its service.
+
+    ``service(actor=, <model name>=, transition=)`` does the work; a refusal is
+    shown as a message naming the rule, and nothing changes.
+    """
+
+    workflow = None
+    service = None
+    taken_elsewhere: tuple[str, ...] = ()
+    inspect_url_name = ""
+    queryset_for = None  # callable(user) -> the rows the user may see
+    template_name = "catalog/transition_confirm.html"
+
+    def dispatch(self, request, pk, name):
+        cls = type(self)
+        found = get_object_or_404(cls.queryset_for(request.user), pk=pk)
+        if name in cls.taken_elsewhere or name not in cls.workflow.transitions:
+            raise Http404
+        transition = cls.workflow.transitions[name]
+        if not cls.workflow.allows(transition, request.user):
+            raise PermissionDenied
+        back = reverse(cls.inspect_url_name, args=[found.pk])
+        if request.method != "POST":
+            return TemplateResponse(request, self.template_name, {
+                "object": found, "transition": transition, "back_url": back})
+        try:
+            cls.service(actor=request.user, transition=name,
+                        **{found._meta.model_name: found})
+        except DomainError as exc:
+            messages.error(request, f"{exc.message} [{exc.rule}]")
+        else:
+            messages.success(request, str(transition.label))
+        return redirect(back)

@@ -1,13 +1,16 @@
 """The catalogue in the Wagtail admin: one declarative viewset per model."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import services
-from .admin_views import ServiceModelViewSet, VisibleRecordsMixin, register_policies
+from .admin_views import (ServiceModelViewSet, TransitionButtonsMixin, TransitionView,
+                          VisibleRecordsMixin, register_policies)
 from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
+from .lifecycle import RECORD_LIFECYCLE
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
 
 
@@ -95,7 +98,19 @@ class RecordViewSet(ServiceModelViewSet):
 
     # Restricted records and work in progress stay out of sight of those without access.
     index_view_class = type("IndexView", (VisibleRecordsMixin, generic.IndexView), {})
-    inspect_view_class = type("InspectView", (VisibleRecordsMixin, generic.InspectView), {})
+    inspect_view_class = type("InspectView", (TransitionButtonsMixin, VisibleRecordsMixin,
+                                              generic.InspectView), {
+        "workflow": RECORD_LIFECYCLE, "taken_elsewhere": ("destroy",),
+        "transition_url_name": "record:transition"})
+
+    def get_urlpatterns(self):
+        view = type("RecordTransitionView", (TransitionView,), {
+            "workflow": RECORD_LIFECYCLE, "taken_elsewhere": ("destroy",),
+            "service": staticmethod(services.record_transition),
+            "inspect_url_name": "record:inspect",
+            "queryset_for": staticmethod(lambda user: Record.objects.visible_to(user))})
+        return [*super().get_urlpatterns(),
+                path("transition/<int:pk>/<str:name>/", view.as_view(), name="transition")]
 
     @property
     def edit_view_class(self):

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Record
 
+# The core intake's models live in their own module; Django finds them through this one.
+from .core.models import BusinessType, CallbackDelivery, CoreClient, CoreDocument  # noqa: F401
+
 
 class Batch(models.Model):
     """Files handed in together (an upload, a folder, a ZIP, an API call)."""
@@ -75,8 +78,3 @@ class FourPropertiesCheck(models.Model):
             mark_safe("<br>"), "{} · {}：{} — {}",
             ((self.PROPERTY_NAMES.get(i["property"], i["property"]), i["item"],
               "通过" if i["passed"] else "未通过", i["detail"]) for i in self.items))
-
-
-# The core intake's models live in their own module; Django finds them through this one.
-from .core.models import (BusinessType, CallbackDelivery, CoreClient,  # noqa: E402,F401
-                          CoreDocument)

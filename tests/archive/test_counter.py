@@ -7,10 +7,9 @@ import pypdfium2 as pdfium
 import pytest
 from django.urls import reverse
 
-from archive.audit import audit_event_record
 from archive.models import AuditEvent, CounterVisit, UseKind, UseRegisterEntry
 from catalog import services
-from catalog.models import Record, RecordStatus, Sensitivity
+from catalog.models import Sensitivity
 from tests.archive import factories as pages
 from tests.catalog import factories
 from tests.search.conftest import tantivy_search  # noqa: F401  (fixture)
@@ -198,9 +197,8 @@ def test_a_width_outside_the_allowed_ones_is_refused(client, clerk, records):
 
 def test_a_destroyed_record_shows_its_tombstone_and_no_pages(client, clerk, records):
     registration = records["registration"]
-    Record.objects.filter(pk=registration.pk).update(status=RecordStatus.DESTROYED)
-    audit_event_record(actor=None, action="destroy", object_type="catalog.Record",
-                       object_id=registration.pk, details={"register": "XH-2026-001"})
+    factories.destroyed(registration, register=factories.RegisterStandIn(
+        number="XH-2026-001"))
     start_visit(client, clerk)
     page = client.get(reverse("counter:record", args=[registration.pk]))
     html = page.content.decode()

@@ -51,3 +51,27 @@ def volume(*, stage_code: str = "ZJ01", year: int = 2009, number: int = 1, actor
     return services.volume_create(actor=actor, fonds=kwargs.pop("fonds", None) or fonds(),
                                   year=year, stage=stage(stage_code), number=number,
                                   title=kwargs.pop("title", f"{year}年征缴核定材料"), **kwargs)
+
+
+class RegisterStandIn:
+    """A destruction register as ``record_destroy`` needs it (a saved row with a label).
+
+    The retention app's own register model takes its place once it exists.
+    """
+
+    def __init__(self, pk: int = 1, number: str = "XH-2026-001"):
+        self.pk, self.number = pk, number
+
+    def __str__(self) -> str:
+        return self.number
+
+
+def destroyed(record, *, actor=None, register: RegisterStandIn | None = None):
+    """Destroy ``record`` through the service, under a stand-in register."""
+    return services.record_destroy(actor=actor, record=record,
+                                   register=register or RegisterStandIn())
+
+
+def in_review(record, *, actor=None):
+    """Send a record catalogued as processing on to review, as the pipeline does."""
+    return services.record_transition(actor=actor, record=record, transition="review")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from catalog import services
-from catalog.models import Page, Sensitivity
+from catalog.models import Page, RecordStatus, Sensitivity
 from tests.catalog import factories
 
 
@@ -98,8 +98,12 @@ RELEVANCE = [
 ]
 
 
-def load() -> dict[str, int]:
-    """Catalogue the corpus through the services; return key -> record id."""
+def load(in_review: set[str] = frozenset()) -> dict[str, int]:
+    """Catalogue the corpus through the services; return key -> record id.
+
+    The records named in ``in_review`` wait for an officer's review instead of
+    being in the holdings.
+    """
     fonds = factories.fonds()
     members = {name: services.member_create(actor=None, id_number=number, name=name)
                for name, number in IDS.items()}
@@ -111,7 +115,10 @@ def load() -> dict[str, int]:
             actor=None, fonds=fonds, stage=factories.stage(stage),
             formed_on=dt.date.fromisoformat(formed), title=title,
             members=[members[n] for n in names], units=[units[u] for u in unit_names],
-            sensitivity=Sensitivity(sensitivity))
+            sensitivity=Sensitivity(sensitivity),
+            status=RecordStatus.PROCESSING if key in in_review else RecordStatus.READY)
+        if key in in_review:
+            record = factories.in_review(record)
         for number, text in enumerate(pages, start=1):
             Page.objects.create(record=record, number=number, text=text, text_source="pdf_text",
                                 words=_words(text))

@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from archive.models import AuditEvent
-from catalog.models import Record
 from search.documents import iter_documents
 from search.selectors import search_records
 from tests.search import corpus
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ids(tantivy_search):
-    ids = corpus.load()
-    Record.objects.filter(pk=ids["R16"]).update(status="needs_review")
+    ids = corpus.load(in_review={"R16"})
     tantivy_search.rebuild(iter_documents())
     return ids
 

@@ -68,9 +68,7 @@ def test_a_destroyed_record_leaves_the_index(tantivy_search):
     record = factories.record(title="失业保险金申领表 冯丽")
     index_pending_process()
     assert tantivy_search.counts()["record"] == 1
-    # Destruction itself comes with the appraisal issue; the indexer must drop the record.
-    Record.objects.filter(pk=record.pk).update(status="destroyed")
-    index_enqueue(record_ids=[record.pk])
+    factories.destroyed(record)  # its transition queues it; the indexer must drop it
     index_pending_process()
     assert found("冯丽") == set()
     assert tantivy_search.counts() == {"record": 0, "page": 0}

@@ -6,6 +6,7 @@ import json
 import sys
 import time
 
+from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
@@ -118,9 +119,8 @@ class Command(BaseCommand):
 
 
 def _workers_running() -> bool:
-    from config.celery import app
     try:
-        return bool(app.control.ping(timeout=1.0))
+        return bool(current_app.control.ping(timeout=1.0))
     except Exception:  # a broker without broadcast (the file broker) cannot be asked
         return False
 
