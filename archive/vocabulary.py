@@ -63,8 +63,7 @@ ACTIONS = {
     "core_mapping_create": _("create business type mapping"),
     "core_mapping_update": _("change business type mapping"),
     "core_document_accept": _("accept core document"),
-    "core_callback_delivered": _("callback delivered"),
-    "core_callback_gave_up": _("callback given up"),
+    # core_callback_delivered, core_callback_gave_up: transitions (ingest/core/lifecycle.py)
 }
 
 

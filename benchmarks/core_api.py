@@ -250,7 +250,7 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     records = Record.objects.filter(pk__in=ids)
     ready = records.filter(status=RecordStatus.READY).count()
     transitions = Counter(AuditEvent.objects.filter(
-        action="status", object_type="catalog.Record", details__to="ready",
+        action="ready", object_type="catalog.Record",
         object_id__in=[str(i) for i in ids]).values_list("object_id", flat=True))
     callbacks = Counter(c["json"]["document"]["id"] for c in receiver.calls
                         if c["headers"]["X-Archive-Event"] == "document.ready")

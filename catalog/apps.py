@@ -9,6 +9,8 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self) -> None:
+        from . import lifecycle  # noqa: F401  (declares the record lifecycle's transitions)
+
         # A bad 档号 template must stop the start, naming the variable to fix.
         from .archive_codes import ArchiveCodeTemplate
         from .errors import ArchiveCodeError

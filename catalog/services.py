@@ -410,6 +410,10 @@ def _save_filed(record: Record, *, actor, action: str, details: dict) -> Record:
                                field="archive_code", rule="unique") from None
 
 
+# States a record may be catalogued in by hand: in the holdings, or still being processed.
+_CATALOGUED_STATES = (RecordStatus.READY, RecordStatus.PROCESSING)
+
+
 @transaction.atomic
 def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None = None,
                   fonds: Fonds | None = None, volume: Volume | None = None, year: int | None = None,
@@ -423,6 +427,10 @@ def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None 
     The 档号 components are copied from the plan now; the code is rendered with
     the deployment's template for the filing form and must be unique.
     """
+    if status not in _CATALOGUED_STATES:
+        # Later states are reached only through the lifecycle's transitions.
+        raise CatalogError(f"a record is catalogued as {' or '.join(_CATALOGUED_STATES)}, "
+                           f"not {status}", field="status", rule="transition")
     record = Record(fonds=fonds or (volume.fonds if volume else None), title=title, status=status,
                     sensitivity=sensitivity)
     _apply_filing(record, stage=stage, formed_on=formed_on, volume=volume, year=year,

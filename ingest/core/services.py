@@ -21,12 +21,14 @@ from archive.audit import AuditSubject, audit_batch, audit_log
 from archive.services import stored_object_put
 from catalog import services as catalog
 from catalog.errors import RetentionError
-from kernel.errors import DomainError
 from catalog.models import Fonds, Member, Record, RecordStatus, Unit
+from kernel.errors import DomainError
+from kernel.transitions import TransitionRefused
 
 from ..formats import MIME
 from ..tasks import process_record
 from . import selectors
+from .lifecycle import CALLBACK_LIFECYCLE
 from .selectors import token_digest
 from .models import (BusinessType, CallbackDelivery, CoreClient, CoreDocument, DeliveryState,
                      Scope)
@@ -352,15 +354,18 @@ def callback_deliver(*, delivery_id: int) -> CallbackDelivery:
     with transaction.atomic():
         delivery = CallbackDelivery.objects.select_for_update().get(pk=delivery_id)
         if delivery.state != DeliveryState.PENDING:
-            return delivery
-        delivery.attempts += 1
-        delivery.last_status, delivery.last_error = status, error
-        if not error:
-            delivery.state, delivery.delivered_at = DeliveryState.DELIVERED, timezone.now()
-            audit_log(actor=None, action="core_callback_delivered", obj=delivery,
-                      event=delivery.event, attempts=delivery.attempts,
-                      record=delivery.payload["document"]["id"])
-        delivery.save()
+            return delivery  # another worker finished it meanwhile
+        if error:
+            delivery.attempts += 1
+            delivery.last_status, delivery.last_error = status, error
+            delivery.save(update_fields=["attempts", "last_status", "last_error"])
+        else:
+            delivery = CALLBACK_LIFECYCLE.apply(
+                delivery, "core_callback_delivered", actor=None,
+                details={"event": delivery.event, "attempts": delivery.attempts + 1,
+                         "record": delivery.payload["document"]["id"]},
+                attempts=delivery.attempts + 1, last_status=status, last_error="",
+                delivered_at=timezone.now())
     if error:
         raise CallbackFailed(f"{delivery.url}: {error}")
     return delivery
@@ -369,14 +374,16 @@ def callback_deliver(*, delivery_id: int) -> CallbackDelivery:
 @transaction.atomic
 def callback_give_up(*, delivery_id: int, reason: str) -> CallbackDelivery:
     """Stop retrying a delivery; it stays listed (with why) for an administrator to follow up."""
-    delivery = CallbackDelivery.objects.select_for_update().get(pk=delivery_id)
+    delivery = CallbackDelivery.objects.get(pk=delivery_id)
     if delivery.state != DeliveryState.PENDING:
         return delivery
-    delivery.state, delivery.last_error = DeliveryState.GAVE_UP, reason[:1000]
-    delivery.save(update_fields=["state", "last_error"])
-    audit_log(actor=None, action="core_callback_gave_up", obj=delivery, event=delivery.event,
-              attempts=delivery.attempts, reason=reason[:300])
-    return delivery
+    try:
+        return CALLBACK_LIFECYCLE.apply(
+            delivery, "core_callback_gave_up", actor=None, last_error=reason[:1000],
+            details={"event": delivery.event, "attempts": delivery.attempts,
+                     "reason": reason[:300]})
+    except TransitionRefused:  # delivered or given up by another worker meanwhile
+        return CallbackDelivery.objects.get(pk=delivery_id)
 
 
 def callback_backoff(attempt: int) -> float:
