@@ -8,4 +8,5 @@ class IngestConfig(AppConfig):
     verbose_name = _("Ingest")
 
     def ready(self):
-        from .core import receivers  # noqa: F401  (callbacks to the core on status changes)
+        from . import receivers  # noqa: F401  (a retry by a person starts the pipeline)
+        from .core import receivers as core_receivers  # noqa: F401  (callbacks to the core)

@@ -38,3 +38,33 @@ def test_a_wrong_password_keeps_the_officer_out(browser, live_server, officer):
     assert "/admin/login/" in page.url
     page.goto(f"{live_server.url}/admin/record/")
     assert "/admin/login/" in page.url
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_officer_retries_a_failed_record_from_its_page_and_the_trail_names_it(
+        browser, live_server, officer, auditor):
+    from catalog import services
+    from catalog.models import Record, RecordStatus
+
+    record = factories.record(stage_code="GL01", formed_on=dt.date(2013, 4, 1),
+                              title="扫描失败的登记表", status=RecordStatus.PROCESSING)
+    services.record_transition(actor=None, record=record, transition="fail",
+                               errors=["第1页无法识别"])
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _sign_in(page, live_server, "wang.fang")
+    page.goto(f"{live_server.url}/admin/record/inspect/{record.pk}/")
+    page.screenshot(path=ARTIFACTS / "admin-record-transitions.png", full_page=False)
+    page.get_by_role("link", name="开始处理").click()
+    page.wait_for_load_state()
+    page.screenshot(path=ARTIFACTS / "admin-record-transition-confirm.png", full_page=False)
+    page.get_by_role("button", name="开始处理").click()
+    page.wait_for_load_state()
+    assert Record.objects.get(pk=record.pk).status == RecordStatus.PROCESSING
+
+    auditor_page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _sign_in(auditor_page, live_server, "zhao.lei")
+    auditor_page.goto(f"{live_server.url}/admin/auditevent/")
+    auditor_page.screenshot(path=ARTIFACTS / "admin-audit-actions.png", full_page=False)
+    body = auditor_page.inner_text("body")
+    assert "开始处理" in body and "标记失败" in body and "创建" in body
+    assert "process" not in body.split() and "fail" not in body.split()
