@@ -10,7 +10,9 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from . import receivers  # noqa: F401  (connects the audit receivers)
+        from . import people, receivers  # noqa: F401  (receivers connects the audit receivers)
+
+        people.connect()
 
         # Wagtail keeps a reference index of every model with a foreign key, rewritten on each
         # save; nothing of ours is deleted through the admin or needs its "usage" listing, and
