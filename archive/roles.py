@@ -9,6 +9,7 @@ groups or grant permissions.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
@@ -155,7 +156,7 @@ def _audit_sync(changes: dict, using: str) -> None:
 
 
 def sync_after_migrate(sender, *, using=DEFAULT_DB_ALIAS, verbosity=1, apps=global_apps,
-                       **kwargs) -> None:
+                       stdout=None, **kwargs) -> None:
     """After ``migrate``: make every app's permissions, then apply the matrix (once per run).
 
     Django sends ``post_migrate`` once per app; this acts on the last, after every earlier
@@ -172,4 +173,4 @@ def sync_after_migrate(sender, *, using=DEFAULT_DB_ALIAS, verbosity=1, apps=glob
         create_permissions(config, verbosity=0, interactive=False, using=using, apps=apps)
     changes = roles_sync(using=using)
     if changes and verbosity >= 1:
-        print(f"  Applied the role matrix ({', '.join(changes)}).")
+        (stdout or sys.stdout).write(f"  Applied the role matrix ({', '.join(changes)}).\n")
