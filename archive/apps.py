@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,11 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from . import receivers  # noqa: F401  (connects the audit receivers)
+        from . import people, receivers  # noqa: F401  (receivers connects the audit receivers)
+        from .roles import sync_after_migrate
+
+        people.connect()
+        post_migrate.connect(sync_after_migrate, dispatch_uid="archive.roles.sync_after_migrate")
 
         # Wagtail keeps a reference index of every model with a foreign key, rewritten on each
         # save; nothing of ours is deleted through the admin or needs its "usage" listing, and

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "archive.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "archive.middleware.RequestActorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

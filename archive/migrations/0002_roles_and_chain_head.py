@@ -1,25 +1,10 @@
-"""Create the role groups with their permissions, and the audit chain's head row."""
+"""Create the audit chain's head row.
 
-from django.contrib.auth.management import create_permissions
+This migration also created the role groups once; the role matrix (archive/roles.py),
+applied after every migrate, does that now.
+"""
+
 from django.db import migrations
-
-from archive.roles import ROLES
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally made after migrate; make them now so groups can hold them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, perms in ROLES.values():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in perms:
-            permission = Permission.objects.get(content_type__app_label=app_label,
-                                                codename=codename)
-            group.permissions.add(permission)
 
 
 def create_head(apps, schema_editor):
@@ -35,6 +20,5 @@ class Migration(migrations.Migration):
         ("wagtailadmin", "0001_create_admin_access_permissions"),
     ]
     operations = [
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
         migrations.RunPython(create_head, migrations.RunPython.noop),
     ]

@@ -1,8 +1,6 @@
-"""Seed the core's business types and give the roles their permissions on the core intake."""
+"""Seed the core's business types (the roles' permissions come from archive/roles.py)."""
 
 from django.db import migrations
-
-from archive.roles import grant
 
 # (code, document name, stage) in the order the core's menus list them.
 SEED = [
@@ -23,9 +21,6 @@ SEED = [
     ("audit_report", "稽核报告", "JH01"),
 ]
 
-OFFICERS_AND_ADMINS = ["档案管理员", "系统管理员"]
-READERS = ["档案管理员", "审计人员", "系统管理员"]
-
 
 def seed(apps, schema_editor):
     Stage = apps.get_model("catalog", "Stage")
@@ -37,12 +32,6 @@ def seed(apps, schema_editor):
             continue
         BusinessType.objects.get_or_create(code=code, defaults={
             "name": name, "stage": stage, "sort_order": order})
-    grant(apps, "ingest", {
-        "view_businesstype": READERS, "add_businesstype": OFFICERS_AND_ADMINS,
-        "change_businesstype": OFFICERS_AND_ADMINS,
-        "view_coreclient": READERS, "view_coredocument": READERS,
-        "view_callbackdelivery": READERS,
-    })
 
 
 class Migration(migrations.Migration):
