@@ -24,7 +24,7 @@ def administrator(db, django_user_model):
 
 
 @pytest.fixture
-def admin_client(client, administrator):
+def administrator_client(client, administrator):
     client.force_login(administrator)
     return client
 
@@ -108,8 +108,8 @@ def _no_password_hash_in_the_trail(django_user_model) -> None:
 
 
 def test_creating_a_user_in_the_admin_is_an_event_by_the_administrator(
-        admin_client, administrator, django_user_model):
-    _post(admin_client, reverse("wagtailusers_users:add"), {
+        administrator_client, administrator, django_user_model):
+    _post(administrator_client, reverse("wagtailusers_users:add"), {
         "username": "zhou.min", "email": "zhou.min@example.cn", "first_name": "敏",
         "last_name": "周", "password1": "new-horse-battery-9", "password2": "new-horse-battery-9",
         "groups": [_group_id("counter_staff")]})
@@ -127,21 +127,22 @@ def test_creating_a_user_in_the_admin_is_an_event_by_the_administrator(
 
 
 def test_changing_a_users_roles_in_the_admin_is_one_event_naming_both_groups(
-        admin_client, administrator, officer):
+        administrator_client, administrator, officer):
     url = _edit_url(officer)
-    data = _form(admin_client, url)
+    data = _form(administrator_client, url)
     data["groups"] = [_group_id("auditor")]
-    _post(admin_client, url, data)
+    _post(administrator_client, url, data)
     [event] = _events("user_groups", object_id=str(officer.pk), actor=administrator)
     assert event.details == {"added": ["审计人员"], "removed": ["档案管理员"]}
     assert not _events("user_update", object_id=str(officer.pk))
 
 
-def test_deactivating_a_user_in_the_admin_is_its_own_event(admin_client, administrator, clerk):
+def test_deactivating_a_user_in_the_admin_is_its_own_event(administrator_client, administrator,
+                                                           clerk):
     url = _edit_url(clerk)
-    data = _form(admin_client, url)
+    data = _form(administrator_client, url)
     assert data.pop("is_active") == ["on"]
-    _post(admin_client, url, data)
+    _post(administrator_client, url, data)
     [event] = _events("user_deactivate", object_id=str(clerk.pk))
     assert (event.actor_id, event.details) == (administrator.pk, {"username": "li.na"})
     assert not _events("user_update", object_id=str(clerk.pk))
@@ -154,11 +155,11 @@ def test_deactivating_a_user_in_the_admin_is_its_own_event(admin_client, adminis
 
 
 def test_granting_superuser_in_the_admin_names_the_old_and_new_flag(
-        admin_client, administrator, auditor):
+        administrator_client, administrator, auditor):
     url = _edit_url(auditor)
-    data = _form(admin_client, url)
+    data = _form(administrator_client, url)
     data["is_superuser"] = ["on"]
-    _post(admin_client, url, data)
+    _post(administrator_client, url, data)
     [event] = _events("user_update", object_id=str(auditor.pk))
     assert event.actor_id == administrator.pk
     assert event.details["superuser"] == "granted"
@@ -166,11 +167,11 @@ def test_granting_superuser_in_the_admin_names_the_old_and_new_flag(
 
 
 def test_a_password_change_is_recorded_as_changed_never_as_its_hash(
-        admin_client, administrator, clerk, django_user_model):
+        administrator_client, administrator, clerk, django_user_model):
     url = _edit_url(clerk)
-    data = _form(admin_client, url)
+    data = _form(administrator_client, url)
     data.update(password1=["other-horse-battery-7"], password2=["other-horse-battery-7"])
-    _post(admin_client, url, data)
+    _post(administrator_client, url, data)
     [event] = _events("user_update", object_id=str(clerk.pk))
     assert event.actor_id == administrator.pk
     assert event.details == {"username": "li.na", "password_changed": True}
@@ -193,15 +194,16 @@ def test_signing_in_is_not_a_change_of_the_user(client, officer):
     assert not _events("user_update", object_id=str(officer.pk))
 
 
-def test_editing_a_groups_permissions_in_the_admin_is_one_net_event(admin_client, administrator):
+def test_editing_a_groups_permissions_in_the_admin_is_one_net_event(administrator_client,
+                                                                    administrator):
     approvers = Group.objects.get(name=group_name("approver"))
     held = set(approvers.permissions.values_list("pk", flat=True))
     url = reverse("wagtailusers_groups:edit", args=[approvers.pk])
-    data = _form(admin_client, url)
+    data = _form(administrator_client, url)
     access = Permission.objects.get(codename="access_admin")
     assert str(access.pk) in data["permissions"]
     data["permissions"] = [pk for pk in data["permissions"] if pk != str(access.pk)]
-    _post(admin_client, url, data)
+    _post(administrator_client, url, data)
     # Wagtail's form removes the permissions it does not show and adds them back: one event
     # tells the net change only.
     [event] = _events("group_permissions", object_id=str(approvers.pk))
@@ -211,11 +213,11 @@ def test_editing_a_groups_permissions_in_the_admin_is_one_net_event(admin_client
 
 
 def test_creating_a_group_in_the_admin_is_an_event_with_its_permissions(
-        admin_client, administrator):
+        administrator_client, administrator):
     access = Permission.objects.get(codename="access_admin")
-    data = _form(admin_client, reverse("wagtailusers_groups:add"))
+    data = _form(administrator_client, reverse("wagtailusers_groups:add"))
     data.update(name=["档案移交小组"], permissions=[str(access.pk)])
-    _post(admin_client, reverse("wagtailusers_groups:add"), data)
+    _post(administrator_client, reverse("wagtailusers_groups:add"), data)
     group = Group.objects.get(name="档案移交小组")
     [created] = _events("group_create", object_id=str(group.pk))
     assert (created.actor_id, created.details) == (administrator.pk, {"name": "档案移交小组"})
@@ -260,25 +262,25 @@ def test_orm_changes_to_a_users_roles_and_permissions_are_the_systems_events(off
     assert perms.details == {"added": ["archive.verify_auditevent"], "removed": []}
 
 
-def test_bulk_deactivation_in_the_admin_is_an_event_per_user(admin_client, administrator,
+def test_bulk_deactivation_in_the_admin_is_an_event_per_user(administrator_client, administrator,
                                                               officer, clerk):
     url = reverse("wagtail_bulk_action", args=["auth", "user", "set_active_state"])
-    response = admin_client.post(f"{url}?id={officer.pk}&id={clerk.pk}",
+    response = administrator_client.post(f"{url}?id={officer.pk}&id={clerk.pk}",
                                  {"mark_as_active": "False"})
     assert response.status_code == 302
     events = _events("user_deactivate", actor=administrator)
     assert sorted(e.object_repr for e in events) == ["li.na", "wang.fang"]
 
 
-def test_the_chain_verifies_after_people_changes(admin_client, officer, clerk,
+def test_the_chain_verifies_after_people_changes(administrator_client, officer, clerk,
                                                  django_user_model):
     officer.is_superuser = True
     officer.save()
     clerk.delete()
     url = _edit_url(officer)
-    data = _form(admin_client, url)
+    data = _form(administrator_client, url)
     data["groups"] = [_group_id("approver")]
-    _post(admin_client, url, data)
+    _post(administrator_client, url, data)
     assert _events("user_delete")[0].details == {"username": "li.na",
                                                  "groups": ["窗口经办人员"]}
     assert audit_chain_verify().ok
