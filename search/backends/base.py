@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from ..highlight import snippet
@@ -171,3 +173,10 @@ def build_backend(config: dict) -> SearchBackend:
 def search_backend() -> SearchBackend:
     """Return the configured backend (one per process)."""
     return build_backend(settings.ARCHIVE_SEARCH)
+
+
+@receiver(setting_changed)
+def _search_setting_changed(*, setting, **kwargs):
+    """Build the backend afresh once ARCHIVE_SEARCH changes (tests override it)."""
+    if setting == "ARCHIVE_SEARCH":
+        search_backend.cache_clear()
