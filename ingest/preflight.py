@@ -19,10 +19,9 @@ from .formats import MIME, UnsupportedFormat, detect
 from .parsers import InvalidFile, Parser, open_parser
 
 MB = 1024 * 1024
-# Rules of the checks made before the file is read as a document. A file refused by
-# them is not worth keeping: there is nothing in it, or too much.
-EMPTY, TOO_LARGE = "empty", "too_large"
-FILE_TYPE, UNREADABLE, TOO_MANY_PAGES = "file_type", "unreadable", "too_many_pages"
+# The rules a refusal names, besides the parsers' own (encrypted, broken_pdf, ...).
+EMPTY, TOO_LARGE, FILE_TYPE = "empty", "too_large", "file_type"
+UNREADABLE, TOO_MANY_PAGES = "unreadable", "too_many_pages"
 
 
 class FileRefused(DomainError):
@@ -90,7 +89,7 @@ def file_preflight(*, source: bytes | BinaryIO, name: str, max_bytes: int,
 
 
 def _size(stream: BinaryIO) -> int:
-    """Return the bytes left in ``stream`` from its start, leaving it at the start."""
+    """Return the size of ``stream``, leaving it at its start for reading."""
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
     stream.seek(0)
