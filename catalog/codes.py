@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .archive_codes import ArchiveCodeParts, ArchiveCodeTemplate
 from .errors import ArchiveCodeError
@@ -20,6 +22,13 @@ def templates() -> dict[str, ArchiveCodeTemplate]:
         VOLUME: ArchiveCodeTemplate(settings.ARCHIVE_CODE_TEMPLATE_VOLUME),
         ITEM: ArchiveCodeTemplate(settings.ARCHIVE_CODE_TEMPLATE_ITEM),
     }
+
+
+@receiver(setting_changed)
+def _template_setting_changed(*, setting, **kwargs):
+    """Compile the templates afresh once one of them changes (tests override them)."""
+    if setting in ("ARCHIVE_CODE_TEMPLATE_VOLUME", "ARCHIVE_CODE_TEMPLATE_ITEM"):
+        templates.cache_clear()
 
 
 def render(parts: ArchiveCodeParts, *, in_volume: bool) -> str:

@@ -28,10 +28,11 @@ from catalog import services as catalog
 from catalog.models import LinkSource, Page, Record, RecordStatus, RetentionPeriod, Stage, Volume
 
 from . import classify
-from .formats import JPEG, MIME, PNG, UnsupportedFormat, detect
+from .formats import JPEG, MIME, PNG
 from .models import BatchItem, FourPropertiesCheck
 from .ocr import ocr_encoded
-from .parsers import InvalidFile, open_parser
+from .parsers import InvalidFile
+from .preflight import FileRefused, Preflight, file_preflight, ingest_max_bytes
 
 log = logging.getLogger(__name__)
 THUMBNAIL_SIZE = (256, 256)
@@ -55,18 +56,22 @@ class Context:
                              % {"sha": self.record.original_sha256}) from None
 
     @cached_property
-    def kind(self) -> str:
+    def checked(self) -> Preflight:
+        """The original checked against the ingest limits, and opened."""
         try:
-            return detect(self.data[:2048])
-        except UnsupportedFormat as exc:
-            raise StepFailed(str(exc)) from None
+            return file_preflight(source=self.data, name=self.record.source_name,
+                                  max_bytes=ingest_max_bytes(),
+                                  max_pages=settings.INGEST_MAX_PAGES)
+        except FileRefused as exc:
+            raise StepFailed(exc.message) from None
 
-    @cached_property
+    @property
+    def kind(self) -> str:
+        return self.checked.kind
+
+    @property
     def parser(self):
-        try:
-            return open_parser(self.kind, self.data)
-        except InvalidFile as exc:
-            raise StepFailed(str(exc)) from None
+        return self.checked.parser
 
     @cached_property
     def metadata(self) -> dict:
@@ -98,14 +103,7 @@ class Validate(Step):
         return not ctx.record.pages.exists()
 
     def run(self, ctx):
-        limit = settings.INGEST_MAX_FILE_MB * 1024 * 1024
-        if len(ctx.data) > limit:
-            raise StepFailed(_("the file is %(size)d bytes, over the %(limit)d MB limit")
-                             % {"size": len(ctx.data), "limit": settings.INGEST_MAX_FILE_MB})
-        pages = ctx.parser.page_count()
-        if pages > settings.INGEST_MAX_PAGES:
-            raise StepFailed(_("%(pages)d pages, over the limit of %(limit)d")
-                             % {"pages": pages, "limit": settings.INGEST_MAX_PAGES})
+        ctx.checked  # noqa: B018 - the preflight raises StepFailed for an unusable file
 
 
 class SplitPages(Step):

@@ -15,8 +15,8 @@ from archive.services import stored_object_put
 from catalog import services as catalog
 from catalog.models import Fonds
 
-from .formats import MIME, UnsupportedFormat, detect
 from .models import Batch, BatchItem
+from .preflight import EMPTY, TOO_LARGE, FileRefused, file_preflight, ingest_max_bytes
 from .tasks import process_record
 
 
@@ -49,19 +49,16 @@ def file_ingest(*, actor, batch: Batch, source: Source, metadata: dict | None = 
     if source.error:
         return _refuse(batch, source.name, "", [source.error], metadata)
     data = source.data or b""
-    if not data:
-        return _refuse(batch, source.name, "", [_("the file is empty")], metadata)
-    limit = settings.INGEST_MAX_FILE_MB * 1024 * 1024
-    if len(data) > limit:
-        return _refuse(batch, source.name, "",
-                       [_("the file is %(size)d bytes, over the %(limit)d MB limit")
-                        % {"size": len(data), "limit": settings.INGEST_MAX_FILE_MB}],
-                       metadata)
+    # Opening the file to count its pages is the pipeline's first step: a file refused
+    # there stays visible as a failed record.
     try:
-        kind = detect(data[:2048])
-    except UnsupportedFormat as exc:
-        kind, errors = "", [*errors, str(exc)]
-    stored = stored_object_put(actor=actor, data=data, content_type=MIME.get(kind, ""))
+        content_type = file_preflight(source=data, name=source.name,
+                                      max_bytes=ingest_max_bytes()).content_type
+    except FileRefused as exc:
+        if exc.rule in (EMPTY, TOO_LARGE):  # nothing worth keeping
+            return _refuse(batch, source.name, "", [exc.message], metadata)
+        content_type, errors = "", [*errors, exc.message]
+    stored = stored_object_put(actor=actor, data=data, content_type=content_type)
     if errors:
         return _refuse(batch, source.name, stored.sha256, errors, metadata)
     fonds = Fonds.objects.filter(code=metadata["fonds"]).first() if metadata.get("fonds") else (
@@ -112,7 +109,7 @@ def _from_file(path: Path, name: str) -> Iterator[Source]:
 
 
 def _from_zip(path: Path, name: str) -> Iterator[Source]:
-    limit = settings.INGEST_MAX_FILE_MB * 1024 * 1024
+    limit = ingest_max_bytes()  # checked on the declared size, before unpacking
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:

@@ -50,9 +50,7 @@ def local_store(settings, tmp_path):
     from archive.storage import object_store
     settings.ARCHIVE_STORAGE = {"BACKEND": "archive.storage.local.LocalObjectStore",
                                 "OPTIONS": {"root": str(tmp_path / "objects")}}
-    object_store.cache_clear()
-    yield object_store()
-    object_store.cache_clear()
+    return object_store()
 
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]

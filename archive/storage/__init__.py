@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from .base import ObjectInfo, ObjectNotFound, ObjectStore, ObjectStoreError, StoreUnavailable
@@ -23,3 +25,10 @@ def build_store(config: dict) -> ObjectStore:
 def object_store() -> ObjectStore:
     """Return the configured store (one per process)."""
     return build_store(settings.ARCHIVE_STORAGE)
+
+
+@receiver(setting_changed)
+def _storage_setting_changed(*, setting, **kwargs):
+    """Build the store afresh once ARCHIVE_STORAGE changes (tests override it)."""
+    if setting == "ARCHIVE_STORAGE":
+        object_store.cache_clear()

@@ -15,8 +15,7 @@ from rest_framework import serializers
 from catalog import identifiers
 from kernel import clock
 
-from ..formats import MIME, UnsupportedFormat, detect
-from ..parsers import InvalidFile, open_parser
+from ..preflight import MB, FileRefused, file_preflight, ingest_max_bytes
 from .models import BusinessType, DeclarationKind, PaymentNature
 
 CODE = re.compile(r"^[0-9A-Za-z-]{1,32}$")
@@ -221,30 +220,16 @@ class DocumentPush(serializers.Serializer):
     metadata = MetadataField()
 
     def validate_file(self, upload):
-        limit = min(settings.CORE_MAX_FILE_MB, settings.INGEST_MAX_FILE_MB) * 1024 * 1024
-        if upload.size > limit:
-            raise serializers.ValidationError(
-                _("The file is %(size)d bytes, over the %(limit)d MB limit.")
-                % {"size": upload.size, "limit": limit // (1024 * 1024)}, code="too_large")
-        data = upload.read()
         try:
-            kind = detect(data[:2048])
-        except UnsupportedFormat as exc:
-            raise serializers.ValidationError(str(exc), code="file_type") from None
-        try:
-            pages = open_parser(kind, data).page_count()
-        except InvalidFile as exc:
-            raise serializers.ValidationError(str(exc), code=exc.rule) from None
-        except Exception as exc:  # noqa: BLE001 - any decoder failure means an unusable file
-            raise serializers.ValidationError(
-                _("The %(kind)s file cannot be opened (%(why)s).") % {"kind": kind, "why": exc},
-                code="unreadable") from None
-        if pages > settings.INGEST_MAX_PAGES:
-            raise serializers.ValidationError(
-                _("%(pages)d pages, over the limit of %(limit)d.")
-                % {"pages": pages, "limit": settings.INGEST_MAX_PAGES}, code="too_many_pages")
-        return {"name": upload.name or "document", "data": data, "kind": kind,
-                "content_type": MIME[kind]}
+            checked = file_preflight(
+                source=upload, name=upload.name or "document",
+                max_bytes=min(settings.CORE_MAX_FILE_MB * MB, ingest_max_bytes()),
+                max_pages=settings.INGEST_MAX_PAGES)
+        except FileRefused as exc:
+            raise serializers.ValidationError(exc.message, code=exc.rule) from None
+        checked.close()
+        return {"name": checked.name, "data": checked.data, "kind": checked.kind,
+                "content_type": checked.content_type}
 
 
 # --- answers (for the schema) ---------------------------------------------------------------

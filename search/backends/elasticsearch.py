@@ -11,7 +11,6 @@ atomically, then deletes the old index.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable
 
 from elasticsearch import Elasticsearch, helpers
@@ -20,11 +19,15 @@ from elastic_transport import TransportError
 
 from .. import documents as docs_mod
 from ..documents import CODE_FIELDS, PAGE, RECORD, TEXT_BOOSTS
-from ..highlight import snippet
-from ..query import FACETS, Clause, PageHit, RecordHit, SearchQuery, SearchResults
-from .base import MAX_PAGES_PER_RECORD, SearchBackend, SearchUnavailable
+from ..query import FACETS, Clause, RecordHit, SearchQuery
+from .base import PageMatch, RecordMatches, SearchBackend, SearchUnavailable
 
-_FACET_SIZE = 1000
+# Each order the base asks for (_search_order), equal values in record order.
+_SORTS = {
+    "relevance": ["_score", {"record_id": "asc"}],
+    "date": [{"formed_on": {"order": "asc", "missing": "_last"}}, {"record_id": "asc"}],
+    "-date": [{"formed_on": {"order": "desc", "missing": "_last"}}, {"record_id": "asc"}],
+}
 
 ANALYSIS = {
     "filter": {"cjk_pairs": {"type": "cjk_bigram", "output_unigrams": False}},
@@ -222,54 +225,42 @@ class ElasticsearchBackend(SearchBackend):
     @_errors
     def search(self, query):
         self._ensure()
-        started = time.perf_counter()
-        clauses = query.clauses
+        return super().search(query)
+
+    def _find_records(self, query, clauses, *, sort, offset, limit, facet_size):
         bool_query = {"filter": self._filters(query, RECORD),
                       "must": [self._clause_query(c) for c in clauses] or [{"match_all": {}}]}
-        sort = query.sort if clauses else (query.sort if query.sort != "relevance" else "-date")
-        body_sort = (["_score", {"record_id": "asc"}] if sort == "relevance" else
-                     [{"formed_on": {"order": "asc" if sort == "date" else "desc",
-                                     "missing": "_last"}}, {"record_id": "asc"}])
         response = self.client.search(
-            index=self.alias, query={"bool": bool_query}, sort=body_sort,
-            from_=query.offset, size=query.per_page, track_total_hits=True,
+            index=self.alias, query={"bool": bool_query}, sort=_SORTS[sort],
+            from_=offset, size=limit, track_total_hits=True,
             source=["record_id", "archive_code", "title", "year", "formed_on", "category",
                     "stage", "retention", "status"],
-            aggs={name: {"terms": {"field": name, "size": _FACET_SIZE}} for name in FACETS})
-        hits = [_record_hit(h["_source"], (h.get("_score") or 0.0) if sort == "relevance" else 0.0)
+            aggs={name: {"terms": {"field": name, "size": facet_size}} for name in FACETS})
+        # Sorted by a field, a hit's _score is null.
+        hits = [_record_hit(h["_source"], h.get("_score") or 0.0)
                 for h in response["hits"]["hits"]]
-        facets = {}
-        for name in FACETS:
-            buckets = [(str(b["key"]), int(b["doc_count"]))
-                       for b in response["aggregations"][name]["buckets"]]
-            facets[name] = sorted(buckets, key=lambda b: (-b[1], b[0]))
-        if clauses and hits:
-            self._attach_pages(query, clauses, hits)
-        self.last_took_ms = (time.perf_counter() - started) * 1000
-        return SearchResults(total=response["hits"]["total"]["value"], hits=hits,
-                             facets=facets, query=query)
+        facets = {name: [(b["key"], b["doc_count"])
+                         for b in response["aggregations"][name]["buckets"]]
+                  for name in FACETS}
+        return RecordMatches(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
 
-    def _attach_pages(self, query, clauses, hits: list[RecordHit]) -> None:
-        by_record = {hit.record_id: hit for hit in hits}
+    def _find_pages(self, found, clauses, record_ids, *, limit):
         response = self.client.search(
             index=self.alias,
             query={"bool": {
                 "filter": [{"term": {"kind": PAGE}},
-                           {"terms": {"record_id": list(by_record)}}],
+                           {"terms": {"record_id": record_ids}}],
                 "should": [self._clause_query(c, page_text_only=True) for c in clauses],
                 "minimum_should_match": 1}},
-            size=len(hits) * MAX_PAGES_PER_RECORD * 3,
-            source=["record_id", "page_id", "page_number", "text"])
+            size=limit, source=["record_id", "page_id", "page_number", "text"])
+        pages = []
         for page in response["hits"]["hits"]:
             source = page["_source"]
-            hit = by_record.get(source["record_id"])
-            if hit is None or len(hit.pages) >= MAX_PAGES_PER_RECORD:
-                continue
-            hit.pages.append(PageHit(page_id=source["page_id"], number=source["page_number"],
-                                     score=page.get("_score") or 0.0,
-                                     snippet=snippet(source.get("text", ""), clauses)))
-        for hit in hits:
-            hit.pages.sort(key=lambda p: p.number)
+            pages.append(PageMatch(record_id=int(source["record_id"]),
+                                   page_id=int(source["page_id"]),
+                                   number=int(source["page_number"]),
+                                   score=page.get("_score") or 0.0, text=source.get("text") or ""))
+        return pages
 
 
 def _record_hit(source: dict, score: float) -> RecordHit:

@@ -14,7 +14,6 @@ import fcntl
 import os
 import shutil
 import threading
-import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,13 +24,11 @@ from tantivy import Occur, Query
 from .. import analysis
 from .. import documents as docs_mod
 from ..documents import CODE_FIELDS, PAGE, RECORD, TEXT_BOOSTS
-from ..highlight import snippet
-from ..query import FACETS, Clause, PageHit, RecordHit, SearchQuery, SearchResults
-from .base import MAX_PAGES_PER_RECORD, SearchBackend, SearchUnavailable
+from ..query import FACETS, Clause, RecordHit, SearchQuery
+from .base import PageMatch, RecordMatches, SearchBackend, SearchUnavailable
 
 TOKENIZER = "cjk_ws"  # tokens come pre-analysed (search/analysis.py), split on spaces
 SCHEMA_VERSION = 1
-_FACET_SIZE = 1000
 
 
 def _uni(name: str) -> str:
@@ -241,69 +238,41 @@ class TantivyBackend(SearchBackend):
                 lower_bound=query.year_from, upper_bound=query.year_to)))
         return must
 
-    def search(self, query):
-        started = time.perf_counter()
+    def _find_records(self, query, clauses, *, sort, offset, limit, facet_size):
         searcher = self._searcher()
-        clauses = query.clauses
         must = [(Occur.Must, self._clause_query(c)) for c in clauses]
         record_query = Query.boolean_query(must + self._filters(query, RECORD))
-        sort = query.sort if clauses else (query.sort if query.sort != "relevance" else "-date")
         kwargs = {}
         if sort != "relevance":
             kwargs = {"order_by_field": "formed_on",
                       "order": tantivy.Order.Asc if sort == "date" else tantivy.Order.Desc}
-        result = searcher.search(record_query, limit=query.per_page, offset=query.offset,
-                                 count=True, **kwargs)
-        hits = []
-        for score, address in result.hits:
-            stored = searcher.doc(address).to_dict()
-            hits.append(_record_hit(stored, score if sort == "relevance" else 0.0))
-        if sort == "relevance":
-            # Equal scores in record order, as Elasticsearch's tie-break does; tantivy
-            # would give them in segment order, which a rebuild changes.
-            hits.sort(key=lambda hit: (-round(hit.score, 4), hit.record_id))
-        facets = self._facets(searcher, record_query)
-        if clauses and hits:
-            self._attach_pages(searcher, query, clauses, hits)
-        self.last_took_ms = (time.perf_counter() - started) * 1000
-        return SearchResults(total=result.count, hits=hits, facets=facets, query=query)
-
-    def _facets(self, searcher, record_query) -> dict:
-        spec = {name: {"terms": {"field": name, "size": _FACET_SIZE}} for name in FACETS}
+        result = searcher.search(record_query, limit=limit, offset=offset, count=True, **kwargs)
+        # Sorted by a field, the first of each pair is the field's value, not a score.
+        hits = [_record_hit(searcher.doc(address).to_dict(), score)
+                for score, address in result.hits]
+        spec = {name: {"terms": {"field": name, "size": facet_size}} for name in FACETS}
         raw = searcher.aggregate(record_query, spec)
-        facets = {}
-        for name in FACETS:
-            buckets = [(str(b["key"]), int(b["doc_count"]))
-                       for b in raw.get(name, {}).get("buckets", [])]
-            facets[name] = sorted(buckets, key=lambda b: (-b[1], b[0]))
-        return facets
+        facets = {name: [(b["key"], b["doc_count"]) for b in raw.get(name, {}).get("buckets", [])]
+                  for name in FACETS}
+        return RecordMatches(total=result.count, hits=hits, facets=facets, snapshot=searcher)
 
-    def _attach_pages(self, searcher, query, clauses, hits: list[RecordHit]) -> None:
-        by_record = {hit.record_id: hit for hit in hits}
-        # A page matched if its own text did; record fields (title, names, codes) are on
-        # every page and would list them all.
+    def _find_pages(self, found, clauses, record_ids, *, limit):
+        searcher = found.snapshot  # the records' view of the index, not a newer one
         any_clause = Query.boolean_query([(Occur.Should, self._clause_query(c, page_text_only=True))
                                           for c in clauses])
         page_query = Query.boolean_query([
             (Occur.Must, any_clause),
             (Occur.Must, self._term("kind", PAGE)),
-            (Occur.Must, Query.term_set_query(self.schema, "record_id", list(by_record))),
+            (Occur.Must, Query.term_set_query(self.schema, "record_id", record_ids)),
         ])
-        result = searcher.search(page_query, limit=len(hits) * MAX_PAGES_PER_RECORD * 3,
-                                 count=False)
-        addresses = [address for _score, address in result.hits]
-        owners = searcher.fast_field_values("record_id", addresses)
-        for (score, address), record_id in zip(result.hits, owners):
-            hit = by_record.get(record_id)
-            if hit is None or len(hit.pages) >= MAX_PAGES_PER_RECORD:
-                continue
+        result = searcher.search(page_query, limit=limit, count=False)
+        pages = []
+        for score, address in result.hits:
             stored = searcher.doc(address).to_dict()
-            text = bytes(stored.get("text", [b""])[0]).decode()
-            hit.pages.append(PageHit(page_id=stored["page_id"][0],
-                                     number=stored["page_number"][0], score=score,
-                                     snippet=snippet(text, clauses)))
-        for hit in hits:
-            hit.pages.sort(key=lambda p: p.number)
+            pages.append(PageMatch(record_id=stored["record_id"][0], page_id=stored["page_id"][0],
+                                   number=stored["page_number"][0], score=score,
+                                   text=bytes(stored.get("text", [b""])[0]).decode()))
+        return pages
 
 
 def _first(stored: dict, name: str, default=None):

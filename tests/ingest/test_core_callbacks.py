@@ -136,16 +136,13 @@ def test_no_callback_without_a_url_or_for_other_statuses(client, setup):
 @pytest.fixture
 def s3_store(settings):
     """The S3 server from scripts/services, shared by this process and the worker."""
-    from archive.storage import object_store
     env = {"ARCHIVE_STORAGE": "s3", "S3_ENDPOINT": required_env("TEST_S3_ENDPOINT"),
            "S3_ACCESS_KEY": required_env("TEST_S3_ACCESS_KEY"),
            "S3_SECRET_KEY": required_env("TEST_S3_SECRET_KEY"), "S3_BUCKET": "core-intake"}
     settings.ARCHIVE_STORAGE = {"BACKEND": "archive.storage.s3.S3ObjectStore", "OPTIONS": {
         "endpoint": env["S3_ENDPOINT"], "access_key": env["S3_ACCESS_KEY"],
         "secret_key": env["S3_SECRET_KEY"], "bucket": "core-intake"}}
-    object_store.cache_clear()
-    yield env
-    object_store.cache_clear()
+    return env
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -61,8 +61,6 @@ def _assert_complete(records: list[Record], pages: int) -> None:
 
 @pytest.fixture
 def fonds(empty_broker):
-    # The configured store (under ARCHIVE_DATA_DIR), which the worker processes share.
-    object_store.cache_clear()
     return factories.fonds()
 
 
@@ -108,7 +106,6 @@ def test_the_s3_server_stopped_during_a_batch_loses_nothing(settings, fonds):
     settings.ARCHIVE_STORAGE = {"BACKEND": "archive.storage.s3.S3ObjectStore", "OPTIONS": {
         "endpoint": bucket_env["S3_ENDPOINT"], "access_key": bucket_env["S3_ACCESS_KEY"],
         "secret_key": bucket_env["S3_SECRET_KEY"], "bucket": "ingest-outage"}}
-    object_store.cache_clear()
     marker = uuid.uuid4().hex[:6]
     ids = _ingest({f"outage-{n}.tif": _scan(2, f"{marker}{n}") for n in range(3)})
     originals = list(Record.objects.filter(pk__in=ids).values_list("original_sha256", flat=True))
@@ -122,7 +119,6 @@ def test_the_s3_server_stopped_during_a_batch_loses_nothing(settings, fonds):
     finally:
         _services("start-s3")
         stop_worker(worker)
-        object_store.cache_clear()
     _assert_complete(records, 2)
     store = object_store()
     for sha in originals:

@@ -10,17 +10,14 @@ from search.backends.base import search_backend
 
 def use_backend(settings, config: dict):
     settings.ARCHIVE_SEARCH = config
-    search_backend.cache_clear()
     return search_backend()
 
 
 @pytest.fixture
 def tantivy_search(settings, tmp_path):
     """The embedded engine on a fresh index, made the configured backend."""
-    backend = use_backend(settings, {"BACKEND": "search.backends.tantivy.TantivyBackend",
-                                     "OPTIONS": {"path": str(tmp_path / "search")}})
-    yield backend
-    search_backend.cache_clear()
+    return use_backend(settings, {"BACKEND": "search.backends.tantivy.TantivyBackend",
+                                  "OPTIONS": {"path": str(tmp_path / "search")}})
 
 
 @pytest.fixture
@@ -39,4 +36,3 @@ def elasticsearch_search(settings):
         client.indices.delete(index=index)
     client.indices.delete_index_template(name=f"{alias}-template")
     backend.close()
-    search_backend.cache_clear()

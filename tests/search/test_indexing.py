@@ -157,7 +157,6 @@ def test_search_command_prints_record_code_page_score_and_snippet(tantivy_search
 def test_a_worker_indexes_a_change_after_commit(empty_broker):
     if connection.vendor != "postgresql":
         pytest.skip("workers share the test database only on PostgreSQL")
-    search_backend.cache_clear()
     search_backend().clear()  # the index the worker also uses (same data directory)
     worker = start_worker(concurrency=1, queues="celery")
     try:
