@@ -100,9 +100,8 @@ def _opened(kind: str, data: bytes) -> Parser:
     try:
         return open_parser(kind, data)
     except InvalidFile as exc:
-        # The parser's rule (encrypted, broken_pdf, decompression_bomb, ...) carries over;
-        # its ``message`` where it has one (a DomainError), else its text.
-        raise FileRefused(getattr(exc, "message", None) or str(exc), rule=exc.rule) from None
+        # The parser's rule (encrypted, broken_pdf, decompression_bomb, ...) carries over.
+        raise FileRefused(exc.message, rule=exc.rule) from None
     except Exception as exc:  # noqa: BLE001 - any decoder failure means an unusable file
         raise FileRefused(_("The %(kind)s file cannot be opened (%(why)s).")
                           % {"kind": kind, "why": exc}, rule=UNREADABLE) from None
