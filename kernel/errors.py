@@ -25,10 +25,6 @@ class DomainError(Exception):
         prefix = f"{self.field}: " if self.field else ""
         return f"{prefix}{self.message} [{self.rule}]"
 
-    def as_dict(self) -> dict:
-        """Return the error as the API and the commands print it."""
-        return {"error": self.message, "field": self.field, "rule": self.rule}
-
 
 def form_add_error(form, error: DomainError, *, with_rule: bool = False) -> None:
     """Put ``error`` on the form field it names (or on the form as a whole).
