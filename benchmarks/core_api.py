@@ -25,7 +25,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from counter import free_port, percentile  # noqa: E402  (same helpers as the counter bench)
+import processes  # noqa: E402  (start and always stop what the benchmark runs)
 
 
 def bench_database(url: str) -> str:
@@ -71,32 +71,6 @@ def documents(n: int) -> list[tuple[str, dict, bytes]]:
                                          f"统一社会信用代码 {unit}", f"公民身份号码 {member}"]])
         out.append((f"{declaration}-1", meta, pdf))
     return out
-
-
-def start_worker(env: dict, concurrency: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", str(concurrency),
-         "-Q", "celery,ocr", "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
-         "--prefetch-multiplier", "1"], cwd=ROOT, env=env, start_new_session=True)
-
-
-def start(env: dict, port: int, workers: int, concurrency: int, with_worker: bool):
-    import requests
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-         "--log-level", "warning"], cwd=ROOT, env=env)
-    worker = start_worker(env, concurrency) if with_worker else None
-    for _ in range(120):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/static/counter/counter.css", timeout=5)
-            return server, worker
-        except requests.RequestException:
-            time.sleep(0.5)
-    server.kill()
-    if worker is not None:
-        os.killpg(worker.pid, 9)
-    raise SystemExit("gunicorn did not start")
 
 
 def run_threads(n_threads: int, jobs: list, work) -> list:
@@ -163,10 +137,13 @@ def main() -> None:
             _, token = core_client_create(actor=None, name="core-bench", scopes=["push", "read"],
                                           rate_limit=1_000_000, callback_url=receiver.url)
             port = free_port()
-            server, worker = start(dict(os.environ), port, args.workers, args.concurrency,
-                                   with_worker=not args.worker_after_push)
+            env = dict(os.environ)
+            server = processes.start(processes.gunicorn_command(port, args.workers), env)
+            worker = (None if args.worker_after_push
+                      else processes.start(processes.worker_command(args.concurrency), env))
             base = f"http://127.0.0.1:{port}"
             try:
+                processes.wait_for_http(f"{base}/static/counter/counter.css", server)
                 clients = threading.local()
 
                 def api() -> CoreAPIClient:
@@ -192,18 +169,15 @@ def main() -> None:
                 push_seconds = time.perf_counter() - started
                 repeats = run_threads(args.clients, docs[:args.repeats], push)
                 if worker is None:
-                    worker = start_worker(dict(os.environ), args.concurrency)
+                    worker = processes.start(processes.worker_command(args.concurrency), env)
                 print(f"pushed; waiting for every document to be ready …", flush=True)
                 ids = [a.body.get("id") for a in answers if a.status == 201]
                 ready_started = time.perf_counter()
                 wait_ready(ids, args.timeout, receiver)
                 ready_seconds = time.perf_counter() - ready_started + push_seconds
             finally:
-                server.terminate()
-                server.wait(timeout=30)
-                if worker is not None:
-                    os.killpg(worker.pid, 15)
-                    worker.wait(timeout=60)
+                processes.stop(server)
+                processes.stop(worker, grace=60)
         report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -36,6 +36,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import processes  # noqa: E402  (start and always stop what the benchmark runs)
 PASSWORD = "correct-horse-42"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红梅海波鹏辉"
@@ -163,22 +166,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-         "--log-level", "warning"], cwd=ROOT, env=env)
-    import requests
-    for _ in range(120):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/admin/login/", timeout=1)
-            return server
-        except requests.ConnectionError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 class Clerk(threading.Thread):
     def __init__(self, base: str, username: str, data: dict, rounds: int, seed: int, timings):
         super().__init__()
@@ -266,8 +253,9 @@ def main() -> None:
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
                        cwd=ROOT, env=os.environ, check=True)
         port = free_port()
-        server = serve(dict(os.environ), port, args.workers)
-        try:
+        with processes.running(processes.gunicorn_command(port, args.workers),
+                               dict(os.environ)) as server:
+            processes.wait_for_http(f"http://127.0.0.1:{port}/admin/login/", server)
             from collections import defaultdict
             timings: dict[str, list[float]] = defaultdict(list)
             clerks = [Clerk(f"http://127.0.0.1:{port}", f"clerk{i}", data, args.rounds,
@@ -278,9 +266,6 @@ def main() -> None:
             for clerk in clerks:
                 clerk.join()
             elapsed = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         errors = [e for c in clerks for e in c.errors]
         baseline = statistics.median(timings["static (baseline)"])
         total = sum(len(v) for v in timings.values())
