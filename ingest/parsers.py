@@ -8,6 +8,7 @@ OCR, or the text layer of a born-digital PDF page with its character boxes.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -18,7 +19,10 @@ from kernel.errors import DomainError
 
 from .formats import JPEG, PDF, PNG, TIFF
 
-# Pillow's own guard against decompression bombs, made an error (not a warning).
+# The pixel budget of one page, scanned or rendered from a PDF. Pillow itself only warns
+# between its MAX_IMAGE_PIXELS and twice that, so the parsers check every frame's size
+# against the budget themselves (an error, for this code only; Pillow's warning filters
+# are left as they are for the rest of the process).
 MAX_IMAGE_PIXELS = 180_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 PDF_RENDER_DPI = 300
@@ -46,6 +50,9 @@ class Parser(Protocol):
 
     def page_count(self) -> int: ...
 
+    def check(self) -> None:
+        """Refuse with ``InvalidFile`` a page that is over the pixel budget or does not decode."""
+
     def page(self, index: int) -> PageContent: ...
 
     def close(self) -> None: ...
@@ -60,7 +67,19 @@ def _open_image(data: bytes) -> Image.Image:
                           "decompression_bomb") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise InvalidFile(_("the image does not decode: %(why)s") % {"why": exc}, "broken_image") from None
+    _within_budget(image.size, page=1)
     return image
+
+
+def _within_budget(size: tuple[int, int], *, page: int) -> None:
+    """Refuse an image of ``size`` pixels over the budget, before its pixels are decoded."""
+    width, height = size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise InvalidFile(
+            _("page %(page)d is %(width)d x %(height)d pixels, over the limit of %(limit)d "
+              "million pixels: refused as a decompression bomb")
+            % {"page": page, "width": width, "height": height, "limit": MAX_IMAGE_PIXELS // 10**6},
+            "decompression_bomb")
 
 
 class ImageParser:
@@ -79,18 +98,31 @@ class ImageParser:
     def page_count(self) -> int:
         return self._frames
 
+    def check(self) -> None:
+        """Decode every frame, so a truncated or oversized one is refused now, not later."""
+        for index in range(self._frames):
+            self._decoded(index)
+
     def page(self, index: int) -> PageContent:
-        """Decode one page; a truncated or corrupt page is refused here."""
+        """Decode one page; a truncated, corrupt or oversized page is refused here."""
+        self._decoded(index)
+        frame = self._image if self._frames == 1 else self._image.copy()
+        dpi = self._image.info.get("dpi", (None,))[0]
+        return PageContent(image=frame, dpi=int(dpi) if dpi else None)
+
+    def _decoded(self, index: int) -> None:
         try:
             self._image.seek(index)
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise InvalidFile(_("page %(page)d of the image does not decode: %(why)s")
+                              % {"page": index + 1, "why": exc}, "broken_image") from None
+        _within_budget(self._image.size, page=index + 1)
+        try:
             self._image.load()
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise InvalidFile(_("page %(page)d of the image does not decode: %(why)s")
                               % {"page": index + 1, "why": exc},
                               "broken_image") from None
-        frame = self._image if self._frames == 1 else self._image.copy()
-        dpi = self._image.info.get("dpi", (None,))[0]
-        return PageContent(image=frame, dpi=int(dpi) if dpi else None)
 
     def close(self) -> None:
         self._image.close()
@@ -117,6 +149,19 @@ class PdfParser:
     def page_count(self) -> int:
         return len(self._pdf)
 
+    def check(self) -> None:
+        """Measure every page at the resolution it would be rendered at, without rendering."""
+        for index in range(len(self._pdf)):
+            page = self._pdf[index]
+            try:
+                textpage = page.get_textpage()
+                count = textpage.count_chars()
+                has_text = bool(count and textpage.get_text_range(0, count).strip())
+                textpage.close()
+                _page_within_budget(page, index, TEXT_PAGE_DPI if has_text else PDF_RENDER_DPI)
+            finally:
+                page.close()
+
     def page(self, index: int) -> PageContent:
         page = self._pdf[index]
         try:
@@ -125,11 +170,13 @@ class PdfParser:
             text, words = _text_layer(textpage, page.get_height(), scale)
             textpage.close()
             if text.strip():
+                _page_within_budget(page, index, TEXT_PAGE_DPI)
                 # Rendered only to be viewed and printed: the text comes from the layer,
                 # and the word boxes are in this image's pixels, as OCR boxes are.
                 bitmap = page.render(scale=scale, grayscale=True)
                 return PageContent(image=bitmap.to_pil(), text=text, words=words,
                                    dpi=TEXT_PAGE_DPI)
+            _page_within_budget(page, index, PDF_RENDER_DPI)
             bitmap = page.render(scale=PDF_RENDER_DPI / 72, grayscale=True)
             return PageContent(image=bitmap.to_pil(), dpi=PDF_RENDER_DPI)
         finally:
@@ -137,6 +184,19 @@ class PdfParser:
 
     def close(self) -> None:
         self._pdf.close()
+
+
+def _page_within_budget(page, index: int, dpi: int) -> None:
+    """Refuse a PDF page whose rendering at ``dpi`` would be over the pixel budget."""
+    width, height = page.get_size()
+    pixels = (math.ceil(width * dpi / 72), math.ceil(height * dpi / 72))
+    if pixels[0] * pixels[1] > MAX_IMAGE_PIXELS:
+        raise InvalidFile(
+            _("page %(page)d is %(width)s x %(height)s pt: %(pw)d x %(ph)d pixels at %(dpi)d dpi, "
+              "over the limit of %(limit)d million pixels")
+            % {"page": index + 1, "width": f"{width:g}", "height": f"{height:g}",
+               "pw": pixels[0], "ph": pixels[1], "dpi": dpi, "limit": MAX_IMAGE_PIXELS // 10**6},
+            "page_too_large")
 
 
 def _text_layer(textpage, page_height: float, scale: float = 1.0) -> tuple[str, list[list]]:

@@ -46,6 +46,7 @@ class StepFailed(Exception):
 class Context:
     record: Record
     errors: list[str] = field(default_factory=list)
+    validating: bool = False  # set by Validate: check every page of the original
 
     @cached_property
     def data(self) -> bytes:
@@ -57,11 +58,16 @@ class Context:
 
     @cached_property
     def checked(self) -> Preflight:
-        """The original checked against the ingest limits, and opened."""
+        """The original checked against the ingest limits, and opened.
+
+        Every page is decoded or measured once, by ``Validate``; a page task opens the
+        file without decoding the other pages again (each page is checked as it renders).
+        """
         try:
             return file_preflight(source=self.data, name=self.record.source_name,
                                   max_bytes=ingest_max_bytes(),
-                                  max_pages=settings.INGEST_MAX_PAGES)
+                                  max_pages=settings.INGEST_MAX_PAGES,
+                                  check_pages=self.validating)
         except FileRefused as exc:
             raise StepFailed(exc.message) from None
 
@@ -103,6 +109,7 @@ class Validate(Step):
         return not ctx.record.pages.exists()
 
     def run(self, ctx):
+        ctx.validating = True  # the first step: the original is opened here
         ctx.checked  # noqa: B018 - the preflight raises StepFailed for an unusable file
 
 

@@ -56,14 +56,16 @@ def ingest_max_bytes() -> int:
 
 
 def file_preflight(*, source: bytes | BinaryIO, name: str, max_bytes: int,
-                   max_pages: int | None = None) -> Preflight:
+                   max_pages: int | None = None, check_pages: bool = True) -> Preflight:
     """Check ``source`` (bytes, or a binary file such as an upload) and say what it is.
 
     Always: not empty, at most ``max_bytes`` (a file is measured before it is
     read), a format the archive takes, recognised by content. With ``max_pages``
     it is also opened, which refuses decompression bombs, broken images and
-    encrypted or broken PDFs, and its pages are counted against the limit; the
-    open parser is returned. Raise ``FileRefused`` at the first check that fails.
+    encrypted or broken PDFs, its pages are counted against the limit, and every
+    page is checked (image frames decoded, PDF pages measured against the pixel
+    budget at the resolution they render at; skipped with ``check_pages=False`` by
+    a caller that has checked them before); the open parser is returned. Raise ``FileRefused`` at the first check that fails.
     """
     size = len(source) if isinstance(source, (bytes, bytearray)) else _size(source)
     if size == 0:
@@ -85,6 +87,13 @@ def file_preflight(*, source: bytes | BinaryIO, name: str, max_bytes: int,
         checked.close()
         raise FileRefused(_("%(pages)d pages, over the limit of %(limit)d")
                           % {"pages": checked.pages, "limit": max_pages}, rule=TOO_MANY_PAGES)
+    if not check_pages:
+        return checked
+    try:
+        checked.parser.check()
+    except InvalidFile as exc:
+        checked.close()
+        raise FileRefused(exc.message, rule=exc.rule) from None
     return checked
 
 
