@@ -180,7 +180,7 @@ class DocumentDetailView(CoreAPIView):
         if record is None:
             raise exceptions.NotFound(_("No pushed document %(id)d is visible to this client.")
                                       % {"id": record_id})
-        return Response(selectors.document_detail(record=record,
+        return Response(selectors.document_detail(record=record, client=request.auth,
                                                   status_url=self.status_url(record.pk)))
 
 

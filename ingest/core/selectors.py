@@ -8,7 +8,7 @@ import re
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from catalog.models import Record
+from catalog.models import Record, Sensitivity
 
 from .models import BusinessType, CoreClient, CoreDocument, Scope
 
@@ -38,6 +38,21 @@ def documents_for(*, client: CoreClient) -> QuerySet[CoreDocument]:
     return documents
 
 
+def records_seen_by(*, client: CoreClient) -> QuerySet[Record]:
+    """Records a client may read: created by a push it may see (201), and not restricted.
+
+    A duplicate push (200) links its declaration to a record that a scan or
+    another client created; that link alone shows the client nothing of it.
+    """
+    origins = documents_for(client=client).filter(response_status=201)
+    return (Record.objects.filter(core_documents__in=origins)
+            .exclude(sensitivity=Sensitivity.RESTRICTED).distinct())
+
+
+def client_may_see(*, client: CoreClient, record: Record) -> bool:
+    return records_seen_by(client=client).filter(pk=record.pk).exists()
+
+
 def document_for_key(*, client: CoreClient, key: str) -> CoreDocument | None:
     return CoreDocument.objects.filter(client=client, idempotency_key=key).first()
 
@@ -58,7 +73,8 @@ def record_for(*, client: CoreClient, record_id: int) -> Record | None:
 def links_find(*, client: CoreClient, declaration_id: str = "", unit: str = "",
                member: str = "") -> QuerySet[CoreDocument]:
     """Pushed documents of a declaration, a unit (any of its codes) or a member, newest first."""
-    documents = documents_for(client=client)
+    documents = documents_for(client=client).filter(
+        record__in=records_seen_by(client=client).values("pk"))
     if declaration_id:
         documents = documents.filter(declaration_id=declaration_id)
     if unit:
@@ -73,8 +89,17 @@ def links_find(*, client: CoreClient, declaration_id: str = "", unit: str = "",
 
 
 def document_response(*, record: Record, business_type: BusinessType, declaration_id: str,
-                      status_url: str, duplicate: bool) -> dict:
-    """The answer to an accepted push (kept, and given again for a repeated request)."""
+                      status_url: str, duplicate: bool, seen: bool = True) -> dict:
+    """The answer to an accepted push (kept, and given again for a repeated request).
+
+    ``seen`` False (a duplicate of a record the client may not read) keeps
+    only the record's id and the client's own declaration.
+    """
+    if not seen:
+        return {"id": record.pk, "archive_code": None, "category": None, "stage": None,
+                "retention": None, "status": None, "business_type": business_type.code,
+                "declaration_id": declaration_id, "duplicate": duplicate,
+                "status_url": status_url}
     return {
         "id": record.pk,
         "archive_code": record.archive_code,
@@ -89,8 +114,22 @@ def document_response(*, record: Record, business_type: BusinessType, declaratio
     }
 
 
-def document_detail(*, record: Record, status_url: str) -> dict:
-    """Status and metadata of a pushed document's record."""
+def document_detail(*, record: Record, status_url: str, client: CoreClient) -> dict:
+    """Status and metadata of a pushed document's record, as far as ``client`` may see it.
+
+    For a record the client only linked by a duplicate push, only its own
+    declarations are shown: nothing of the record, its members or its units.
+    """
+    if not client_may_see(client=client, record=record):
+        return {
+            "id": record.pk, "archive_code": None, "title": None, "status": None, "errors": [],
+            "formed_on": None, "year": None, "category": None, "stage": None, "retention": None,
+            "pages": None, "pages_done": None, "four_properties_passed": None,
+            "members": [], "units": [],
+            "declarations": [link_item(document=d, status_url=status_url, with_record=False)
+                             for d in record.core_documents.all() if d.client_id == client.pk],
+            "status_url": status_url, "updated_at": None,
+        }
     check = getattr(record, "four_properties", None)
     return {
         "id": record.pk,

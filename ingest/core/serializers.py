@@ -245,11 +245,13 @@ class RetentionOut(CodeName):
 
 class AcceptedOut(serializers.Serializer):
     id = serializers.IntegerField(help_text="Record id: use it in documents/{id}/")
-    archive_code = serializers.CharField(help_text="档号")
-    category = CodeName()
-    stage = CodeName()
-    retention = RetentionOut()
-    status = serializers.CharField()
+    archive_code = serializers.CharField(
+        allow_null=True, help_text="档号; null (as category, stage, retention, status) for a "
+                                   "duplicate of a record this client may not read")
+    category = CodeName(allow_null=True)
+    stage = CodeName(allow_null=True)
+    retention = RetentionOut(allow_null=True)
+    status = serializers.CharField(allow_null=True)
     business_type = serializers.CharField()
     declaration_id = serializers.CharField()
     duplicate = serializers.BooleanField(
@@ -258,16 +260,18 @@ class AcceptedOut(serializers.Serializer):
 
 
 class DocumentOut(serializers.Serializer):
+    """A record the client only linked by a duplicate push shows its id and own declarations."""
+
     id = serializers.IntegerField()
     archive_code = serializers.CharField(allow_null=True)
-    title = serializers.CharField()
+    title = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=["received", "processing", "needs_review", "ready",
-                                              "failed", "destroyed"])
+                                              "failed", "destroyed"], allow_null=True)
     errors = serializers.ListField(child=serializers.CharField())
     formed_on = serializers.DateField(allow_null=True)
-    year = serializers.IntegerField()
-    pages = serializers.IntegerField()
-    pages_done = serializers.IntegerField()
+    year = serializers.IntegerField(allow_null=True)
+    pages = serializers.IntegerField(allow_null=True)
+    pages_done = serializers.IntegerField(allow_null=True)
     four_properties_passed = serializers.BooleanField(allow_null=True)
     status_url = serializers.URLField()
 

@@ -226,22 +226,26 @@ def _accept(client, key, fingerprint, submission, file_name, sha256, status_url)
     record, created = catalog.record_receive(
         actor=actor, fonds=fonds, title=title, original_sha256=sha256, source_name=file_name,
         formed_on=submission["formed_on"])
-    unit = _unit(actor, submission.get("unit"))
-    if unit is not None:
-        catalog.record_link_unit(actor=actor, record=record, unit=unit)
-    for given in submission.get("members") or []:
-        catalog.record_link_member(actor=actor, record=record,
-                                   member=_member(actor, given["id_number"], given.get("name", "")))
-    # Filing numbers the item under a lock on the fonds, held until the commit: it comes last,
-    # so concurrent pushes wait for each other only that long.
-    if not record.is_filed and record.status != RecordStatus.DESTROYED:
+    unit = None
+    if created:
+        unit = _unit(actor, submission.get("unit"))
+        if unit is not None:
+            catalog.record_link_unit(actor=actor, record=record, unit=unit)
+        for given in submission.get("members") or []:
+            catalog.record_link_member(actor=actor, record=record, member=_member(
+                actor, given["id_number"], given.get("name", "")))
+        # Filing numbers the item under a lock on the fonds, held until the commit: it comes
+        # last, so concurrent pushes wait for each other only that long.
         record = catalog.record_file(actor=actor, record=record, stage=business_type.stage,
                                      formed_on=submission["formed_on"],
                                      retention=business_type.retention, confidence=1.0)
+    # A duplicate links only its declaration (the CoreDocument below): the record, filed or
+    # waiting for an officer, is not changed, and its answer shows what the client may see.
     status = 201 if created else 200
-    body = selectors.document_response(record=record, business_type=business_type,
-                             declaration_id=submission["declaration_id"],
-                             status_url=status_url(record.pk), duplicate=not created)
+    body = selectors.document_response(
+        record=record, business_type=business_type, declaration_id=submission["declaration_id"],
+        status_url=status_url(record.pk), duplicate=not created,
+        seen=created or selectors.client_may_see(client=client, record=record))
     document = CoreDocument.objects.create(
         client=client, idempotency_key=key, request_sha256=fingerprint, record=record,
         business_type=business_type, declaration_id=submission["declaration_id"],
@@ -306,6 +310,8 @@ def callbacks_for_status(*, record: Record, status: str) -> list[CallbackDeliver
     for document in (CoreDocument.objects.filter(record_id=record.pk)
                      .exclude(client__callback_url="").filter(client__revoked_at__isnull=True)
                      .select_related("client", "business_type")):
+        if not selectors.client_may_see(client=document.client, record=record):
+            continue  # a duplicate's link to a record the client may not read tells it nothing
         delivery = CallbackDelivery.objects.create(
             document=document, event=event, url=document.client.callback_url,
             payload={"event": event, "occurred_at": timezone.now().isoformat(),
