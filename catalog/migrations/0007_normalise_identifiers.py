@@ -28,14 +28,15 @@ def fold(value: str | None) -> str | None:
     return re.sub(r"[\s\-]", "", text).upper()
 
 
-# Models linking a record to a member or unit once: (model name, field of the other end).
+# Catalog models linking a record to a member or unit once: model name → the record field.
 _RECORD_LINKS = {"recordmember": "record", "recordunit": "record"}
 
 
 def _move_links(model, duplicate, kept) -> None:
     """Point every foreign key at ``duplicate`` to ``kept``; drop record links ``kept`` has."""
-    for rel in model._meta.related_objects:
-        if rel.many_to_many or not rel.field.concrete:
+    # Hidden relations too: a foreign key with related_name="+" still points here.
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
             continue
         related, name = rel.related_model, rel.field.name
         rows = related._base_manager.filter(**{name: duplicate})

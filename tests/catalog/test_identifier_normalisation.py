@@ -109,3 +109,37 @@ def test_the_migration_leaves_ascii_identifiers_untouched():
     _migration().normalise_identifiers(apps, None)
     assert Member.objects.get().pk == member.pk and Member.objects.get().id_number == ID
     assert Unit.objects.get().pk == unit.pk
+
+
+def test_the_migration_moves_other_apps_references_to_the_kept_unit():
+    from ingest.core.models import BusinessType, CoreDocument
+    from tests.ingest import factories as ingest
+
+    code = factories.credit_code()
+    kept = Unit.objects.create(name="某某科技有限公司", credit_code=code)
+    wide = Unit.objects.create(name="", credit_code=full_width(code))
+    client, _token = ingest.core_client()
+    document = CoreDocument.objects.create(
+        client=client, idempotency_key="k1", request_sha256="0" * 64, record=factories.record(),
+        business_type=BusinessType.objects.first(), declaration_id="SB1", unit=wide,
+        response_status=201)
+
+    _migration().normalise_identifiers(apps, None)
+
+    document.refresh_from_db()
+    assert document.unit_id == kept.pk and not Unit.objects.filter(pk=wide.pk).exists()
+
+
+def test_the_migration_runs_on_the_historical_models_of_its_state():
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    kept = Member.objects.create(id_number=ID, name="张三")
+    wide = Member.objects.create(id_number=full_width(ID), name="")
+    record = factories.record(members=[wide])
+    state = MigrationLoader(connection).project_state(("catalog", "0007_normalise_identifiers"))
+
+    _migration().normalise_identifiers(state.apps, None)
+
+    assert list(Member.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert list(record.members.all()) == [kept]
