@@ -9,12 +9,18 @@
 
 Every check returns an ``IdentifierCheck`` saying which rule failed, so the
 message can tell an officer what to correct.
+
+Values are normalised first (Unicode NFKC, so full-width ``１１０…`` becomes
+``110…``); after that only ASCII digits and letters count, and any other digit
+(Arabic-Indic ``٠١٢``, Devanagari …) is refused by the ``characters`` rule, so
+one number has exactly one stored form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
@@ -69,8 +75,22 @@ class IdentifierCheck:
 
 
 def normalize(value: str) -> str:
-    """Strip spaces and hyphens and upper-case, as officers type them in many ways."""
-    return re.sub(r"[\s\-]", "", value or "").upper()
+    """Apply NFKC, strip spaces and hyphens and upper-case, as officers type them in many ways."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def _foreign_digits(norm: str) -> str:
+    """Return the digits of ``norm`` that are not ASCII 0-9, each once, in order."""
+    return "".join(dict.fromkeys(ch for ch in norm if ch.isdigit() and not ch.isascii()))
+
+
+def _refuse_foreign_digits(value: str, kind: str, norm: str) -> IdentifierCheck | None:
+    bad = _foreign_digits(norm)
+    if not bad:
+        return None
+    return _fail(value, kind, "characters",
+                 _("Only the digits 0-9 are allowed; %(bad)s are digits of another script.")
+                 % {"bad": bad})
 
 
 def _fail(value: str, kind: str, rule: str, message: str) -> IdentifierCheck:
@@ -93,7 +113,9 @@ def check_citizen_id(value: str, *, today: dt.date | None = None) -> IdentifierC
     if len(norm) != 18:
         return _fail(value, kind, "length",
                      _("A citizen ID number has 18 characters, this one has %(n)d.") % {"n": len(norm)})
-    if not re.fullmatch(r"\d{17}[\dX]", norm):
+    if refused := _refuse_foreign_digits(value, kind, norm):
+        return refused
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", norm):
         return _fail(value, kind, "characters",
                      _("A citizen ID number is 17 digits followed by a digit or X."))
     if norm[:2] not in _PROVINCES:
@@ -125,7 +147,7 @@ def org_code_check_char(body: str) -> str:
 
 
 def _char_value(ch: str) -> int:
-    return int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10
+    return int(ch) if "0" <= ch <= "9" else ord(ch) - ord("A") + 10
 
 
 def check_org_code(value: str) -> IdentifierCheck:
@@ -135,6 +157,8 @@ def check_org_code(value: str) -> IdentifierCheck:
     if len(norm) != 9:
         return _fail(value, kind, "length",
                      _("An organisation code has 9 characters, this one has %(n)d.") % {"n": len(norm)})
+    if refused := _refuse_foreign_digits(value, kind, norm):
+        return refused
     if not _ORG_SHAPE.match(norm):
         return _fail(value, kind, "characters",
                      _("An organisation code is 8 digits or capital letters and a check digit or X."))
@@ -160,12 +184,14 @@ def check_credit_code(value: str) -> IdentifierCheck:
         return _fail(value, kind, "length",
                      _("A unified social credit code has 18 characters, this one has %(n)d.")
                      % {"n": len(norm)})
+    if refused := _refuse_foreign_digits(value, kind, norm):
+        return refused
     if not _USCC_SHAPE.match(norm):
         bad = sorted({ch for ch in norm if ch not in _USCC_ALPHABET})
         return _fail(value, kind, "characters",
                      _("Characters %(bad)s are not allowed (GB 32100 leaves out I, O, S, V, Z).")
                      % {"bad": "".join(bad)})
-    if not norm[2:8].isdigit():
+    if not re.fullmatch(r"[0-9]{6}", norm[2:8]):
         return _fail(value, kind, "region",
                      _("Characters 3-8 must be the digits of an administrative region code."))
     expected = credit_code_check_char(norm[:17])
@@ -195,11 +221,12 @@ def check_any(value: str) -> IdentifierCheck:
         credit = check_credit_code(value)
         if credit.valid:
             return credit
-        looks_citizen = bool(re.fullmatch(r"\d{17}[\dX]", norm))
+        looks_citizen = bool(re.fullmatch(r"[0-9]{17}[0-9X]", norm)) or (
+            bool(_foreign_digits(norm)) and all(ch.isdigit() or ch == "X" for ch in norm))
         return citizen if looks_citizen else credit
     if len(norm) == 9:
         return check_org_code(value)
-    if len(norm) == 15 and norm.isdigit():
+    if len(norm) == 15 and re.fullmatch(r"[0-9]{15}", norm):
         return _fail(value, CITIZEN_ID, "length",
                      _("15-digit citizen ID numbers (before 1999) must be entered in their 18-digit form."))
     return _fail(value, UNKNOWN, "length",

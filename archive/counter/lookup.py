@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from catalog import identifiers
@@ -37,8 +38,12 @@ class Lookup:
 
 
 def recognise(text: str) -> Lookup:
-    """Return what ``text`` is: an identifier (checked), a 档号, a name or plain words."""
-    raw = " ".join((text or "").split())
+    """Return what ``text`` is: an identifier (checked), a 档号, a name or plain words.
+
+    The text is NFKC-normalised first, so full-width digits find the ASCII number;
+    digits of other scripts still look like a number and are refused with the reason.
+    """
+    raw = " ".join(unicodedata.normalize("NFKC", text or "").split())
     if not raw:
         return Lookup(EMPTY, "")
     compact = identifiers.normalize(raw)
@@ -73,9 +78,9 @@ def nearest_citizen_ids(number: str) -> list[str]:
     check character. Only candidates passing every GB 11643 rule are returned.
     """
     candidates: list[str] = []
-    if len(number) == 17:
+    if len(number) == 17 and re.fullmatch(r"[0-9]{17}", number):
         candidates.append(number + identifiers.citizen_id_check_char(number))
-    elif len(number) == 18 and number[:17].isdigit():
+    elif len(number) == 18 and re.fullmatch(r"[0-9]{17}", number[:17]):
         body = number[:17]
         candidates.append(body + identifiers.citizen_id_check_char(body))
         for i in range(17):

@@ -88,14 +88,39 @@ def record_consult(*, actor, visit: CounterVisit, record: Record) -> None:
         action = "counter_view_tombstone"
     else:
         action = "counter_view_record"
-        try:
-            with transaction.atomic():
-                UseRegisterEntry.objects.create(
-                    kind=UseKind.CONSULT, user=actor, visit=visit, record=record,
-                    archive_code=record.archive_code or "", purpose=visit.purpose_text)
-        except IntegrityError:
-            pass  # already registered in this visit
+        _register_consult(actor=actor, visit=visit, record=record)
     audit_log(actor=actor, action=action, obj=record, **_visit_details(visit))
+
+
+def _register_consult(*, actor, visit: CounterVisit, record: Record) -> None:
+    """Make sure the visit has its consult line for ``record``: one per visit and record."""
+    if UseRegisterEntry.objects.filter(kind=UseKind.CONSULT, visit=visit, record=record).exists():
+        return
+    try:
+        with transaction.atomic():
+            UseRegisterEntry.objects.create(
+                kind=UseKind.CONSULT, user=actor, visit=visit, record=record,
+                archive_code=record.archive_code or "", purpose=visit.purpose_text)
+    except IntegrityError:
+        pass  # registered in this visit by a request running at the same moment
+
+
+@transaction.atomic
+def page_view_log(*, actor, visit: CounterVisit, page: Page, record: Record, width: int) -> None:
+    """Log a page image served at the counter, with its record's consult line in this visit.
+
+    A page may be requested without its record having been opened; the page still
+    belongs to the use register, so the line and the audit event are written together.
+    """
+    _open_visit(actor, visit)
+    if page.record_id != record.pk:
+        raise CounterError(_("this page belongs to another record"), field="page", rule="record")
+    if record.status == RecordStatus.DESTROYED:
+        raise CounterError(_("the pages of a destroyed record are not shown"), field="record",
+                           rule="status")
+    _register_consult(actor=actor, visit=visit, record=record)
+    audit_log(actor=actor, action="counter_view_page", obj=page,
+              **{**_visit_details(visit), "record": record.pk, "page": page.number, "width": width})
 
 
 @transaction.atomic

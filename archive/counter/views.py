@@ -235,8 +235,8 @@ def page_image(request, pk: int):
     page, record = _page_for(request, pk)
     response = _serve(request, page, record, page.object_sha256, width)
     if response.status_code == 200:
-        _log(request, "counter_view_page", page, record=record.pk,
-             page=page.number, width=width)
+        services.page_view_log(actor=request.user, visit=request.visit, page=page,
+                               record=record, width=width)
     return response
 
 

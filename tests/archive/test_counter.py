@@ -283,3 +283,39 @@ def test_a_name_lists_the_members_of_that_name_and_words_search_the_text(
     assert [h.record_id for h in page.context["results"].hits] == [records["pension"].pk]
     page = client.get(reverse("counter:find"), {"q": "工伤认定"})
     assert page.context["results"].total == 0  # restricted: not even counted for a clerk
+
+
+def test_a_full_width_number_finds_the_member_and_arabic_indic_digits_are_refused():
+    from archive.counter import lookup
+
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in ID)
+    assert (lookup.recognise(wide).kind, lookup.recognise(wide).value) == (lookup.CITIZEN_ID, ID)
+    arabic = ID[:2] + ID[2:17].translate({ord(d): chr(0x0660 + int(d)) for d in "0123456789"}) + "X"
+    found = lookup.recognise(arabic)
+    assert found.kind == lookup.BAD_CITIZEN_ID and found.rule == "characters"
+
+
+def test_a_page_image_requested_directly_registers_the_consult_once(client, clerk, records):
+    visit = start_visit(client, clerk)
+    pension = records["pension"]
+    first, second = pension.pages.get(number=1), pension.pages.get(number=2)
+    assert client.get(reverse("counter:page-image", args=[first.pk])).status_code == 200
+    lines = UseRegisterEntry.objects.filter(visit=visit, record=pension)
+    assert [(line.kind, line.user, line.archive_code) for line in lines] == [
+        (UseKind.CONSULT, clerk, pension.archive_code)]
+    assert client.get(reverse("counter:page-image", args=[second.pk])).status_code == 200
+    client.get(reverse("counter:record", args=[pension.pk]))
+    assert UseRegisterEntry.objects.filter(visit=visit, record=pension).count() == 1
+    assert len(events("counter_view_page")) == 2
+
+
+def test_a_page_image_of_another_visit_gets_its_own_consult_line(client, clerk, records):
+    pension = records["pension"]
+    page = pension.pages.get(number=1)
+    start_visit(client, clerk)
+    client.get(reverse("counter:page-image", args=[page.pk]))
+    client.post(reverse("counter:visit-end"))
+    second = start_visit(client, clerk, purpose="own_enquiry", detail="本人再次查询")
+    client.get(reverse("counter:page-image", args=[page.pk]))
+    assert UseRegisterEntry.objects.filter(record=pension, kind=UseKind.CONSULT).count() == 2
+    assert UseRegisterEntry.objects.filter(visit=second, record=pension).count() == 1

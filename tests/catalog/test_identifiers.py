@@ -84,3 +84,48 @@ def test_check_any_recognises_each_kind():
     assert check_any("91350100M000100Y43").kind == "credit_code"
     assert check_any("D2143569-X").kind == "org_code"
     assert check_any("12345").kind == "unknown"
+
+
+def _arabic_indic(ascii_digits: str) -> str:
+    return ascii_digits.translate({ord(d): chr(0x0660 + int(d)) for d in "0123456789"})
+
+
+def _full_width(ascii_text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in ascii_text)
+
+
+def test_arabic_indic_digits_are_refused_by_the_characters_rule():
+    number = "11" + _arabic_indic("0105194912310") + "02X"  # 11٠١٠٥١٩٤٩١٢٣١٠02X
+    for result in (check_citizen_id(number), check_any(number)):
+        assert not result.valid
+        assert result.rule == "characters"
+        assert result.message
+
+
+def test_other_non_ascii_digits_are_refused_in_every_kind():
+    devanagari = "११०१०५१९४९१२३१००२X"
+    assert check_citizen_id(devanagari).rule == "characters"
+    assert check_org_code(_arabic_indic("12345678") + "9").rule == "characters"
+    code = "91350100M0001000"
+    assert check_credit_code(_arabic_indic(code[:2]) + code[2:] + "00").rule == "characters"
+
+
+def test_full_width_identifiers_are_normalised_to_ascii():
+    result = check_citizen_id(_full_width("11010519491231002X"))
+    assert result.valid and result.normalized == "11010519491231002X"
+    assert check_citizen_id(_full_width("11010519491231002x")).normalized == "11010519491231002X"
+    org = check_org_code(_full_width("D2143569-X"))
+    assert org.valid and org.normalized == "D2143569X"
+    from tests.catalog.factories import credit_code
+    credit = check_credit_code(_full_width(credit_code()))
+    assert credit.valid and credit.normalized == credit_code()
+    assert check_any(_full_width("11010519491231002X")).normalized == "11010519491231002X"
+
+
+def test_validate_id_command_refuses_arabic_indic_digits(capsys):
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit) as exit_:
+        call_command("validate_id", "11" + _arabic_indic("0105194912310") + "02X")
+    assert exit_.value.code == 1
+    assert "[characters]" in capsys.readouterr().out
