@@ -67,15 +67,42 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_data_dir(name: str, default: str) -> Path:
-    """Return the data directory, created if missing; refuse one we cannot write."""
+    """Return the data directory, private to this user; refuse one we cannot write.
+
+    The directory holds personal data (the SQLite file, objects, the search index,
+    queued tasks) and the secret key, so it is created 0700 and the process's umask
+    becomes 0077: everything written afterwards is readable by this user only. A
+    directory left readable by an older version is tightened here, at start.
+    """
     path = Path(env_str(name, default)).expanduser().resolve()
+    os.umask(0o077)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise _fail(name, str(path), f"a directory that can be created ({exc.strerror})") from None
     if not os.access(path, os.W_OK):
         raise _fail(name, str(path), "a writable directory")
+    try:
+        make_private(path)
+    except OSError as exc:
+        raise _fail(name, str(path), f"a directory we can make private ({exc.strerror})") from None
     return path
+
+
+def make_private(path: Path) -> None:
+    """Take group and other permissions off ``path`` and the entries directly in it.
+
+    The directory itself at 0700 already keeps everyone else out of the whole tree;
+    the entries are tightened too so that copying the directory keeps them private.
+    The object store's fan-out below them is left alone: walking it would slow
+    every start, and the closed directories above it guard it.
+    """
+    for entry in (path, *path.iterdir()):
+        if entry.is_symlink():
+            continue
+        mode = entry.stat().st_mode & 0o7777
+        if mode & 0o077:
+            entry.chmod(mode & ~0o077)
 
 
 def env_database(name: str, sqlite_path: Path) -> dict:

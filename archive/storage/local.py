@@ -14,7 +14,8 @@ from .base import CHUNK, ObjectInfo, ObjectNotFound, ObjectStore, check_key, spo
 class LocalObjectStore(ObjectStore):
     def __init__(self, root: str):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        # Objects are scanned personal records: readable by the archive's user only.
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def _path(self, sha256: str) -> Path:
         check_key(sha256)
@@ -25,7 +26,7 @@ class LocalObjectStore(ObjectStore):
             target = self._path(digest)
             if target.exists() and target.stat().st_size == size:
                 return ObjectInfo(digest, size)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             # Write beside the target and rename, so a crash never leaves half an object.
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
             try:
@@ -34,7 +35,7 @@ class LocalObjectStore(ObjectStore):
                         out.write(chunk)
                     out.flush()
                     os.fsync(out.fileno())
-                os.chmod(temp, 0o440)
+                os.chmod(temp, 0o400)
                 os.replace(temp, target)
             except BaseException:
                 Path(temp).unlink(missing_ok=True)

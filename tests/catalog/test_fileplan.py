@@ -94,3 +94,24 @@ def test_a_new_stage_loaded_from_csv_gets_its_first_version(tmp_path):
     changes = fileplan_load(actor=None, path=path)
     assert (changes.stages_created, changes.versions_created) == (1, 1)
     assert Stage.objects.get(code="GL10").retention_versions.get().years == 10
+
+
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+
+
+def test_fileplan_xlsx_writes_a_stage_name_that_looks_like_a_formula_as_text(tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from catalog.services import stage_create
+    stage_create(actor=None, category=Category.objects.get(code="GL"), code="GL10",
+                 name=FORMULA_NAME, years=10, effective_from=dt.date(2020, 1, 1),
+                 scope="+SUM(1,2)", basis="@cmd")
+    target = tmp_path / "plan.xlsx"
+    call_command("fileplan", "--xlsx", str(target), stdout=StringIO())
+    sheet = load_workbook(target).active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "GL10")
+    for cell, original in ((row[3], FORMULA_NAME), (row[4], "+SUM(1,2)"), (row[7], "@cmd")):
+        assert cell.data_type == "s"
+        assert cell.value == "'" + original

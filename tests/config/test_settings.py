@@ -69,3 +69,38 @@ def test_two_embedded_instances_with_two_data_directories_never_see_each_other(t
                    "print(list(Fonds.objects.values_list('code', flat=True)))",
                    env={"ARCHIVE_DATA_DIR": str(first)})
     assert fonds.stdout.strip().endswith("['0211']")
+
+
+def _loose(path: Path) -> list[str]:
+    """Return every path under ``path`` (itself included) that others can read or enter."""
+    found = [path, *path.rglob("*")]
+    return [f"{p.relative_to(path.parent)} {oct(p.stat().st_mode & 0o777)}"
+            for p in found if p.stat().st_mode & 0o077]
+
+
+def test_the_embedded_data_directory_is_private_to_the_archive_user(tmp_path):
+    data_dir = tmp_path / "var"
+    assert manage("migrate", "--noinput", env={"ARCHIVE_DATA_DIR": str(data_dir)}).returncode == 0
+    object_put = manage("shell", "-c", "from archive.storage import object_store;"
+                        "print(object_store().put(b'scan').sha256)",
+                        env={"ARCHIVE_DATA_DIR": str(data_dir)})
+    assert object_put.returncode == 0, object_put.stderr
+    assert (data_dir / "archive.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert _loose(data_dir) == []
+
+
+def test_a_world_readable_data_directory_is_made_private_at_start(tmp_path):
+    data_dir = tmp_path / "var"
+    (data_dir / "broker").mkdir(parents=True)
+    (data_dir / "archive.sqlite3").write_bytes(b"")
+    (data_dir / "secret_key").write_text("k" * 50)
+    for path, mode in ((data_dir, 0o755), (data_dir / "broker", 0o755),
+                       (data_dir / "archive.sqlite3", 0o644), (data_dir / "secret_key", 0o644)):
+        path.chmod(mode)
+    assert manage("check", env={"ARCHIVE_DATA_DIR": str(data_dir)}).returncode == 0
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "broker").stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "archive.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600

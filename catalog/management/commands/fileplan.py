@@ -11,6 +11,7 @@ from catalog.errors import CatalogError
 from catalog.fileplan import ORDER_3_EFFECTIVE
 from catalog.selectors import file_plan
 from catalog.services import fileplan_load
+from kernel.exports import row_safe
 
 HEADERS = ["门类代码", "门类", "业务环节代码", "业务环节", "归档范围", "保管期限代码", "保管期限(年)",
            "依据", "生效日期"]
@@ -68,9 +69,10 @@ class Command(BaseCommand):
             cell.font = Font(bold=True)
         for category in plan:
             for s in category["stages"]:
-                sheet.append([category["code"], category["name"], s["code"], s["name"], s["scope"],
-                              s["retention_code"], "永久" if s["permanent"] else s["retention_years"],
-                              s["basis"], s["effective_from"]])
+                sheet.append(row_safe([
+                    category["code"], category["name"], s["code"], s["name"], s["scope"],
+                    s["retention_code"], "永久" if s["permanent"] else s["retention_years"],
+                    s["basis"], s["effective_from"]]))
         for column, width in zip("ABCDEFGHI", [8, 18, 12, 30, 60, 10, 10, 40, 12], strict=True):
             sheet.column_dimensions[column].width = width
         for row in sheet.iter_rows(min_row=2, min_col=5, max_col=5):
