@@ -283,3 +283,15 @@ def test_a_name_lists_the_members_of_that_name_and_words_search_the_text(
     assert [h.record_id for h in page.context["results"].hits] == [records["pension"].pk]
     page = client.get(reverse("counter:find"), {"q": "工伤认定"})
     assert page.context["results"].total == 0  # restricted: not even counted for a clerk
+
+
+@pytest.mark.parametrize("page", ["100000000", str(2**63 - 1)])
+def test_find_ignores_a_page_parameter_and_searches_the_first_window(
+        client, clerk, records, tantivy_search, page):
+    from search.services import index_pending_process
+    index_pending_process()
+    start_visit(client, clerk)
+    response = client.get(reverse("counter:find"), {"q": "养老保险待遇", "page": page})
+    assert response.status_code == 200
+    assert response.context["results"].query.page == 1
+    assert response.context["results"].total == 1
