@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .backends.base import SearchUnavailable
-from .query import MAX_PER_PAGE, SORTS, QueryError
+from .query import MAX_DEPTH, MAX_PER_PAGE, SORTS, QueryError
 from .selectors import search_records
 from .services import search_log
 
@@ -26,7 +26,7 @@ class SearchParams(serializers.Serializer):
     year_from = serializers.IntegerField(required=False, min_value=1900, max_value=2999)
     year_to = serializers.IntegerField(required=False, min_value=1900, max_value=2999)
     sort = serializers.ChoiceField(choices=SORTS, default="relevance")
-    page = serializers.IntegerField(default=1, min_value=1, max_value=10_000)
+    page = serializers.IntegerField(default=1, min_value=1, max_value=MAX_DEPTH)
     per_page = serializers.IntegerField(default=20, min_value=1, max_value=MAX_PER_PAGE)
     boxes = serializers.BooleanField(default=False)
 

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category, RetentionPeriod
 
+from .query import MAX_DEPTH
+
 SORT_CHOICES = [("relevance", _("relevance")), ("-date", _("newest first")),
                 ("date", _("oldest first"))]
 
@@ -20,7 +22,8 @@ class SearchForm(forms.Form):
     year_to = forms.IntegerField(label=_("to year"), required=False, min_value=1900,
                                  max_value=2999)
     sort = forms.ChoiceField(label=_("sort"), choices=SORT_CHOICES, required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(label=_("page"), required=False, min_value=1, max_value=MAX_DEPTH,
+                              widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

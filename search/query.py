@@ -17,6 +17,9 @@ KEYWORD_FILTERS = {"category": "category", "stage": "stage", "retention": "reten
                    "fonds": "fonds", "status": "status", "member": "member_ids",
                    "unit": "unit_codes"}
 MAX_PER_PAGE = 100
+# Deepest record a search may reach: page × per_page never goes past it, so no
+# engine is ever asked for a huge offset (narrow the search instead of paging on).
+MAX_DEPTH = 1000
 # Codes, ID numbers, credit codes: Latin letters/digits, long enough not to be a word.
 _CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z·\-]{5,}$")
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -86,10 +89,14 @@ class SearchQuery:
                                  for v in values or [] if v and v.strip()])
         if self.sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", field="sort")
-        if self.page < 1:
+        if not isinstance(self.page, int) or self.page < 1:
             raise QueryError("page must be 1 or more", field="page")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
+        if not isinstance(self.per_page, int) or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}", field="per_page")
+        if self.page * self.per_page > MAX_DEPTH:
+            raise QueryError(f"page goes past the first {MAX_DEPTH} results: narrow the search "
+                             f"(at most page {MAX_DEPTH // self.per_page} of {self.per_page})",
+                             field="page", rule="too_deep")
         if (self.year_from and self.year_to) and self.year_from > self.year_to:
             raise QueryError("year_from is after year_to", field="year_from")
 

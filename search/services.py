@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from .models import IndexQueue
 from .signals import index_rebuilt, search_performed
 
 _commits = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def _once_per_commit(schedule: Callable[[], None]) -> None:
@@ -82,6 +84,27 @@ def index_pending_process(*, limit: int = 500) -> int:
         done |= Q(pk=row.pk, token=row.token)
     IndexQueue.objects.filter(done).delete()
     return len(rows)
+
+
+def index_records_now(record_ids: Iterable[int]) -> bool:
+    """Index ``record_ids`` at once (their queue rows cleared); on any failure keep them queued.
+
+    For changes that must show without waiting for the worker (who may see a record).
+    Return whether the engine took them; an outage is logged, never raised.
+    """
+    ids = sorted({int(pk) for pk in record_ids if pk})
+    rows = list(IndexQueue.objects.filter(record_id__in=ids))
+    try:
+        search_backend().replace(ids, iter_documents(ids))
+    except Exception:  # the engine is down or busy: the queued rows stay for the worker
+        logger.warning("search: indexing records %s now failed; left queued", ids, exc_info=True)
+        return False
+    done = Q()
+    for row in rows:
+        done |= Q(pk=row.pk, token=row.token)
+    if rows:
+        IndexQueue.objects.filter(done).delete()
+    return True
 
 
 def search_rebuild(*, actor=None) -> dict[str, int]:

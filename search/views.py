@@ -10,7 +10,7 @@ from kernel.errors import form_add_error
 
 from .backends.base import SearchUnavailable
 from .forms import SearchForm
-from .query import FACETS, QueryError
+from .query import FACETS, MAX_DEPTH, QueryError
 from .selectors import search_records
 from .services import search_log
 
@@ -66,7 +66,8 @@ def _facet_links(request, results) -> list[tuple[str, list[tuple[str, int, str, 
 
 
 def _pages(request, results):
-    paginator = Paginator(range(results.total), results.query.per_page)
+    # No link past the deepest result a search may reach (search.query.MAX_DEPTH).
+    paginator = Paginator(range(min(results.total, MAX_DEPTH)), results.query.per_page)
     page = paginator.get_page(results.query.page)
     return {"page": page, "previous": _link(request, page=page.previous_page_number())
             if page.has_previous() else None,

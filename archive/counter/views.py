@@ -143,7 +143,8 @@ def find(request):
     if found.kind in (lookups.NAME, lookups.WORDS):
         context["units"] = selectors.units_named(found.value)
     try:
-        context["results"] = search_records(user=request.user, text=text, per_page=20)
+        # One window, never a page parameter: the counter lists the best 20 and asks to narrow.
+        context["results"] = search_records(user=request.user, text=text, page=1, per_page=20)
     except (QueryError, SearchUnavailable) as exc:
         context["error"] = str(exc)
     return render(request, "counter/find.html", context)

@@ -319,3 +319,15 @@ def test_a_page_image_of_another_visit_gets_its_own_consult_line(client, clerk, 
     client.get(reverse("counter:page-image", args=[page.pk]))
     assert UseRegisterEntry.objects.filter(record=pension, kind=UseKind.CONSULT).count() == 2
     assert UseRegisterEntry.objects.filter(visit=second, record=pension).count() == 1
+
+
+@pytest.mark.parametrize("page", ["100000000", str(2**63 - 1)])
+def test_find_ignores_a_page_parameter_and_searches_the_first_window(
+        client, clerk, records, tantivy_search, page):
+    from search.services import index_pending_process
+    index_pending_process()
+    start_visit(client, clerk)
+    response = client.get(reverse("counter:find"), {"q": "养老保险待遇", "page": page})
+    assert response.status_code == 200
+    assert response.context["results"].query.page == 1
+    assert response.context["results"].total == 1

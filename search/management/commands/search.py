@@ -35,6 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--year-to", type=int)
         parser.add_argument("--sort", default="relevance", choices=["relevance", "date", "-date"])
         parser.add_argument("--limit", type=int, default=20, help="records to show (max 100)")
+        parser.add_argument("--page", type=int, default=1,
+                            help="page of --limit records (page × limit at most 1000)")
         parser.add_argument("--as-user", help="apply this user's access limits")
         parser.add_argument("--json", action="store_true")
 
@@ -43,7 +45,7 @@ class Command(BaseCommand):
                       category=opts["category"], stage=opts["stage"],
                       retention=opts["retention"], fonds=opts["fonds"], status=opts["status"],
                       year_from=opts["year_from"], year_to=opts["year_to"], sort=opts["sort"],
-                      per_page=opts["limit"])
+                      page=opts["page"], per_page=opts["limit"])
         try:
             if opts["as_user"]:
                 user = get_user_model().objects.filter(username=opts["as_user"]).first()
@@ -53,7 +55,8 @@ class Command(BaseCommand):
             else:
                 results = search_backend().search(SearchQuery(**params))
         except QueryError as exc:
-            raise CommandError(f"--{exc.field.replace('_', '-')}: {exc}") from exc
+            option = {"per_page": "limit"}.get(exc.field, exc.field).replace("_", "-")
+            raise CommandError(f"--{option}: {exc}") from exc
         except SearchUnavailable as exc:
             raise CommandError(str(exc)) from exc
         if opts["json"]:
