@@ -6,6 +6,7 @@ from django import template
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from catalog.admin_views import may_browse_people
 from catalog.models import Member, Record, Stage, Unit, Volume
 from kernel import clock
 
@@ -33,5 +34,8 @@ def archive_dashboard(context):
         ("catalog.view_record", "time", records.due_for_appraisal(year_end).count(),
          f"件{today.year}年底前到期待鉴定", reverse("record:index")),
     ]
+    browse_people = may_browse_people(user)  # counter staff look people up at the counter
     return {"items": [{"icon": icon, "count": count, "label": label, "url": url}
-                      for perm, icon, count, label, url in items if user.has_perm(perm)]}
+                      for perm, icon, count, label, url in items if user.has_perm(perm)
+                      and (browse_people or perm not in {"catalog.view_member",
+                                                         "catalog.view_unit"})]}
