@@ -43,7 +43,10 @@ def batch_progress(*, batch: Batch, user=None) -> dict:
         })
         if record is not None and record.pk not in visible:
             rows[-1].update(source="", record_id=None, archive_code=None, errors=[])
-    return {"batch": batch.pk, "pages_done": sum(r["pages_done"] for r in rows),
+    # The label of an upload lists its file names: shown only when every row is.
+    hidden = any(i.record_id and i.record_id not in visible for i in items)
+    return {"batch": batch.pk, "label": "" if hidden else batch.label,
+            "pages_done": sum(r["pages_done"] for r in rows),
             "pages_total": sum(r["pages_total"] for r in rows), "items": rows,
             "finished": all(r["status"] in {"refused", "ready", "needs_review", "failed"}
                             for r in rows)}

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def batch(local_store):
     factories.fonds()
-    batch = batch_create(actor=None, source="test")
+    # As the upload labels a batch: by its file names.
+    batch = batch_create(actor=None, source="upload",
+                         label="张伟-110105194912310021.png, empty.jpg")
     file_ingest(actor=None, batch=batch, queue=False, source=Source(
         "张伟-110105194912310021.png",
         samples.encode([samples.page_image(samples.REGISTRATION)], "PNG")))
@@ -56,3 +58,13 @@ def test_an_officer_sees_every_row_of_the_batch(client, officer, batch):
     client.force_login(officer)
     sources = {r["source"] for r in _progress(client, batch).json()["items"]}
     assert sources == {"张伟-110105194912310021.png", "empty.jpg"}
+
+
+def test_a_hidden_row_waiting_for_review_renders_without_its_link(client, auditor, batch):
+    from catalog.models import Record
+    from catalog.services import record_transition
+    record = record_transition(actor=None, record=Record.objects.get(), transition="process")
+    record_transition(actor=None, record=record, transition="review")
+    client.force_login(auditor)
+    page = client.get(f"/admin/ingest/batch/{batch.pk}/")
+    assert page.status_code == 200 and "/admin/ingest/review/" not in page.content.decode()
