@@ -3,7 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from catalog.signals import catalog_changed
+from catalog.signals import catalog_changed, personal_data_read
 from kernel.transitions import transitioned
 from search.signals import index_rebuilt, search_performed
 
@@ -13,6 +13,14 @@ from .audit import AuditSubject, audit_log
 @receiver(catalog_changed, dispatch_uid="archive.audit.catalog_changed")
 def audit_catalog_change(sender, instance, action, actor, details, **kwargs):
     subject = instance if instance is not None else AuditSubject(type=sender._meta.label)
+    audit_log(actor=actor, action=action, obj=subject, **details)
+
+
+@receiver(personal_data_read, dispatch_uid="archive.audit.personal_data_read")
+def audit_personal_data_read(sender, instance, action, actor, details, **kwargs):
+    # As at the counter: who opened or searched for whom is kept.
+    subject = instance if instance is not None else AuditSubject(
+        type=sender._meta.label, label=str(details.get("text", ""))[:200])
     audit_log(actor=actor, action=action, obj=subject, **details)
 
 

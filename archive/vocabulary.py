@@ -42,6 +42,11 @@ ACTIONS = {
     "group_delete": _("delete role"),
     "group_permissions": _("change role's permissions"),
     "roles_sync": _("apply the role matrix"),
+    # personal data read in the admin (announced by catalog, audited by archive)
+    "admin_view_member": _("view member in the admin"),
+    "admin_view_unit": _("view unit in the admin"),
+    "admin_search_member": _("search members in the admin"),
+    "admin_search_unit": _("search units in the admin"),
     # search (announced by search, audited by archive)
     "search": _("search"),
     "search_rebuild": _("rebuild search index"),

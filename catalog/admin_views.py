@@ -12,11 +12,13 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
@@ -24,6 +26,9 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from kernel.errors import DomainError, form_add_error
+
+from .identifiers import mask_citizen_id, normalize
+from .signals import personal_data_read
 
 
 class _ServiceFormMixin:
@@ -198,3 +203,122 @@ class TransitionView(View):
         else:
             messages.success(request, str(transition.label))
         return redirect(back)
+
+
+def may_see_full_id(user) -> bool:
+    """Return whether ``user`` sees citizen ID numbers unmasked (as at the counter)."""
+    return user.has_perm("archive.view_full_id_number")
+
+
+def may_browse_people(user) -> bool:
+    """Return whether the member and unit listings belong in ``user``'s menu.
+
+    Counter staff look people up at the counter (one full number, audited); the
+    admin listings are for those who keep the catalogue or read it in full.
+    """
+    return user.has_perm("catalog.change_record") or may_see_full_id(user)
+
+
+def people_visible_to(model, user):
+    """Members or units linked to at least one record ``user`` may see (the counter's rule)."""
+    from .models import Member, Record
+    records = Record.objects.visible_to(user)
+    link = "members" if model is Member else "units"
+    shown = Q(Exists(records.filter(**{link: OuterRef("pk")})))
+    if user.has_perm(f"catalog.change_{model._meta.model_name}"):
+        # Those who keep the catalogue also see the entries they made before any record.
+        shown |= ~Q(Exists(Record.objects.filter(**{link: OuterRef("pk")})))
+    return model._default_manager.filter(shown)
+
+
+def masked_id_number(member, user) -> str:
+    """The member's ID number as ``user`` may see it."""
+    return member.id_number if may_see_full_id(user) else mask_citizen_id(member.id_number)
+
+
+class VisiblePeopleMixin:
+    """List and open only members or units of records the user may see (the counter's rule)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset() & people_visible_to(self.model, self.request.user)
+
+    def get_object(self, queryset=None):
+        found = super().get_object(queryset)
+        if not people_visible_to(type(found), self.request.user).filter(pk=found.pk).exists():
+            raise Http404
+        return found
+
+
+class PeopleIndexMixin(VisiblePeopleMixin):
+    """Audit every listing search (a name or an ID number typed is personal data).
+
+    Without the full-number permission a search matches names, or an ID number
+    given in full and exactly: fragments of numbers do not enumerate people.
+    """
+
+    search_action = ""
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if may_see_full_id(self.request.user):
+            return columns
+        return [Column("id_number", label=column.label,
+                       accessor=lambda member: mask_citizen_id(member.id_number))
+                if column.name == "id_number" else column for column in columns]
+
+    def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if self.model._meta.model_name == "member" and not may_see_full_id(self.request.user):
+            shown = f"{instance.name} {mask_citizen_id(instance.id_number)}"
+            for button in buttons:  # the dropdown's label names the instance by str()
+                if "aria-label" in (getattr(button, "attrs", None) or {}):
+                    button.attrs["aria-label"] = button.attrs["aria-label"].replace(
+                        str(instance), shown)
+        return buttons
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        user = self.request.user
+        personal_data_read.send(sender=self.model, instance=None, action=self.search_action,
+                                actor=user, details={"text": self.search_query[:200]})
+        if may_see_full_id(user):
+            return super().search_queryset(queryset)
+        query = self.search_query.strip()
+        number = normalize(query)
+        if self.model._meta.model_name == "member":
+            return queryset.filter(Q(name__icontains=query) | Q(id_number=number))
+        return queryset.filter(Q(name__icontains=query) | Q(credit_code=number)
+                               | Q(org_code=number) | Q(computer_code=number)
+                               | Q(ss_code=number))
+
+
+class PeopleInspectMixin(VisiblePeopleMixin):
+    """Mask ID numbers and audit the read, as the counter does."""
+
+    view_action = ""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        personal_data_read.send(sender=self.model, instance=self.object,
+                                action=self.view_action, actor=request.user, details={})
+        return response
+
+    def get_page_subtitle(self):
+        if self.model._meta.model_name == "member":
+            return f"{self.object.name} {masked_id_number(self.object, self.request.user)}"
+        return super().get_page_subtitle()
+
+    def get_id_number_display_value(self):
+        return masked_id_number(self.object, self.request.user)
+
+
+def people_menu_item_class(viewset):
+    """A menu item shown only to those ``may_browse_people`` admits."""
+    base = ModelViewSet.menu_item_class.func(viewset)
+
+    def is_shown(self, request):
+        return may_browse_people(request.user) and base.is_shown(self, request)
+
+    return type(base.__name__, (base,), {"is_shown": is_shown})

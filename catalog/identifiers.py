@@ -232,3 +232,10 @@ def check_any(value: str) -> IdentifierCheck:
     return _fail(value, UNKNOWN, "length",
                  _("Not a citizen ID number (18), credit code (18) or organisation code (9): "
                    "%(n)d characters.") % {"n": len(norm)})
+
+
+def mask_citizen_id(number: str) -> str:
+    """Show the region and the last four characters only (110105********002X)."""
+    if len(number) != 18:
+        return "*" * len(number)
+    return number[:6] + "*" * 8 + number[14:]

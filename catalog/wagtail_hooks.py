@@ -1,5 +1,7 @@
 """The catalogue in the Wagtail admin: one declarative viewset per model."""
 
+from functools import cached_property
+
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,8 +9,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import services
-from .admin_views import (ServiceModelViewSet, TransitionButtonsMixin, TransitionView,
-                          VisibleRecordsMixin, register_policies)
+from .admin_views import (PeopleIndexMixin, PeopleInspectMixin, ServiceModelViewSet,
+                          TransitionButtonsMixin, TransitionView, VisibleRecordsMixin,
+                          people_menu_item_class, register_policies)
 from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
 from .lifecycle import RECORD_LIFECYCLE
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
@@ -117,23 +120,47 @@ class RecordViewSet(ServiceModelViewSet):
         return type("EditView", (VisibleRecordsMixin, super().edit_view_class), {})
 
 
-class MemberViewSet(ServiceModelViewSet):
+class PeopleViewSet(ServiceModelViewSet):
+    """Members and units under the counter's rules: only those linked to a record the user
+    may see, ID numbers masked without ``archive.view_full_id_number``, every inspect and
+    listing search audited, and no menu entry for counter staff (they use the counter)."""
+
+    view_action = search_action = ""
+
+    @property
+    def index_view_class(self):
+        return type("IndexView", (PeopleIndexMixin, generic.IndexView),
+                    {"search_action": self.search_action})
+
+    @property
+    def inspect_view_class(self):
+        return type("InspectView", (PeopleInspectMixin, generic.InspectView),
+                    {"view_action": self.view_action})
+
+    @cached_property
+    def menu_item_class(self):
+        return people_menu_item_class(self)
+
+
+class MemberViewSet(PeopleViewSet):
     model = Member
     icon = "user"
     list_display = ["name", "id_number"]
     search_fields = ["name", "id_number"]
     form_fields = ["id_number", "name"]
     edit_form_fields = ["name"]
+    view_action, search_action = "admin_view_member", "admin_search_member"
     create_service = services.member_create
     update_service = services.member_update
 
 
-class UnitViewSet(ServiceModelViewSet):
+class UnitViewSet(PeopleViewSet):
     model = Unit
     icon = "group"
     list_display = ["name", "credit_code", "org_code", "ss_code"]
     search_fields = ["name", "credit_code", "org_code", "computer_code", "ss_code"]
     form_fields = ["name", "credit_code", "org_code", "computer_code", "ss_code"]
+    view_action, search_action = "admin_view_unit", "admin_search_unit"
     create_service = services.unit_create
     update_service = services.unit_update
 

@@ -67,10 +67,10 @@ def upload(request):
     return render(request, "ingest/upload.html", {"form": form})
 
 
-@permission_required("catalog.view_record", raise_exception=True)
+@permission_required("ingest.view_batch", raise_exception=True)
 def batch_detail(request, batch_id: int):
     batch = get_object_or_404(Batch, pk=batch_id)
-    progress = batch_progress(batch=batch)
+    progress = batch_progress(batch=batch, user=request.user)
     if request.GET.get("format") == "json":
         return JsonResponse(progress)
     return render(request, "ingest/batch.html", {"batch": batch, "progress": progress})

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django import template
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from catalog.admin_views import may_browse_people
 from catalog.models import Member, Record, Stage, Unit, Volume
 from kernel import clock
 
@@ -16,16 +18,24 @@ def archive_dashboard(context):
     user = context["request"].user
     today = clock.today()
     year_end = dt.date(today.year, 12, 31)
+    # Count only what the user may open: a clerk must not learn how many restricted or
+    # unfinished records (and the people in them) the archive holds.
+    records = Record.objects.visible_to(user)
+    members = Member.objects.filter(Exists(records.filter(members=OuterRef("pk"))))
+    units = Unit.objects.filter(Exists(records.filter(units=OuterRef("pk"))))
     items = [
-        ("catalog.view_record", "doc-full", Record.objects.not_destroyed().count(), "件档案",
+        ("catalog.view_record", "doc-full", records.not_destroyed().count(), "件档案",
          reverse("record:index")),
         ("catalog.view_volume", "folder-open-inverse", Volume.objects.count(), "个案卷",
          reverse("volume:index")),
-        ("catalog.view_member", "user", Member.objects.count(), "名参保人", reverse("member:index")),
-        ("catalog.view_unit", "group", Unit.objects.count(), "个参保单位", reverse("unit:index")),
+        ("catalog.view_member", "user", members.count(), "名参保人", reverse("member:index")),
+        ("catalog.view_unit", "group", units.count(), "个参保单位", reverse("unit:index")),
         ("catalog.view_stage", "list-ol", Stage.objects.count(), "个业务环节", reverse("stage:index")),
-        ("catalog.view_record", "time", Record.objects.due_for_appraisal(year_end).count(),
+        ("catalog.view_record", "time", records.due_for_appraisal(year_end).count(),
          f"件{today.year}年底前到期待鉴定", reverse("record:index")),
     ]
+    browse_people = may_browse_people(user)  # counter staff look people up at the counter
     return {"items": [{"icon": icon, "count": count, "label": label, "url": url}
-                      for perm, icon, count, label, url in items if user.has_perm(perm)]}
+                      for perm, icon, count, label, url in items if user.has_perm(perm)
+                      and (browse_people or perm not in {"catalog.view_member",
+                                                         "catalog.view_unit"})]}
