@@ -68,3 +68,27 @@ def test_an_officer_retries_a_failed_record_from_its_page_and_the_trail_names_it
     body = auditor_page.inner_text("body")
     assert "开始处理" in body and "标记失败" in body and "创建" in body
     assert "process" not in body.split() and "fail" not in body.split()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_appraisal_member_sees_members_masked_and_the_clerk_has_no_member_menu(
+        browser, live_server, clerk, django_user_model):
+    from catalog import services
+    from tests.conftest import _role_user
+
+    _role_user(django_user_model, "sun.li", "appraisal_member")
+    record = factories.record(stage_code="GL01", formed_on=dt.date(2013, 4, 1), title="参保登记表")
+    number = factories.citizen_id(seq="005")
+    services.record_link_member(actor=None, record=record, member=services.member_create(
+        actor=None, id_number=number, name="李强"))
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _sign_in(page, live_server, "sun.li")
+    page.goto(f"{live_server.url}/admin/member/")
+    page.screenshot(path=ARTIFACTS / "admin-members-masked.png", full_page=False)
+    body = page.inner_text("body")
+    assert number[:6] + "********" + number[14:] in body and number not in body
+
+    clerk_page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _sign_in(clerk_page, live_server, "li.na")
+    clerk_page.screenshot(path=ARTIFACTS / "admin-clerk-home.png", full_page=False)
+    assert "/admin/member/" not in clerk_page.content()
