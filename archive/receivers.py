@@ -7,6 +7,7 @@ from catalog.signals import catalog_changed, personal_data_read
 from kernel.transitions import transitioned
 from search.signals import index_rebuilt, search_performed
 
+from . import lockout
 from .audit import AuditSubject, audit_log
 
 
@@ -49,6 +50,7 @@ def _ip(request) -> str:
 
 @receiver(user_logged_in, dispatch_uid="archive.audit.login")
 def audit_login(sender, request, user, **kwargs):
+    lockout.record_success(user.get_username())
     audit_log(actor=user, action="login", obj=_user_subject(user), ip=_ip(request))
 
 
@@ -60,10 +62,11 @@ def audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="archive.audit.login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    audit_log(actor=None, action="login_failed",
-              obj=AuditSubject(type="auth.User",
-                               label=str(credentials.get("username", ""))[:150]),
-              ip=_ip(request))
+    # Counted for the lockout; only the first failure and each lockout are events.
+    username = str(credentials.get("username", ""))[:150]
+    for action, details in lockout.record_failure(username, _ip(request)):
+        audit_log(actor=None, action=action, obj=AuditSubject(type="auth.User", label=username),
+                  ip=_ip(request), **details)
 
 
 def _user_subject(user) -> AuditSubject:

@@ -30,6 +30,7 @@ ACTIONS = {
     "login": _("sign in"),
     "logout": _("sign out"),
     "login_failed": _("failed sign-in"),
+    "login_locked": _("sign-in locked after failures"),
     "user_create": _("create user"),
     "user_update": _("change user"),
     "user_deactivate": _("deactivate user"),

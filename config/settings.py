@@ -108,6 +108,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "catalog.passwords.CitizenIdPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+
+# Brute-force lockout (archive.lockout), counted in the cache below.
+AUTHENTICATION_BACKENDS = ["archive.lockout.LockoutBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "archive.lockout.LockoutLoginForm"
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# Repeated refusals (sign-ins, core API calls) past the first: one audit event per this many.
+AUDIT_REPEATS_EVERY = env_int("AUDIT_REPEATS_EVERY", 100, minimum=1)
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
 
 # Chinese whatever the browser asks for; a user picks English in the admin's account settings.
@@ -206,6 +216,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
           {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Core intake (申报征收核心系统) ------------------------------------------------------
+# Calls with a missing or refused token, per address and minute, before 429 answers.
+CORE_REFUSED_CALLS_PER_MINUTE = env_int("CORE_REFUSED_CALLS_PER_MINUTE", 30, minimum=1)
 CORE_MAX_FILE_MB = env_int("CORE_MAX_FILE_MB", 100, minimum=1)
 CORE_MAX_MEMBERS = env_int("CORE_MAX_MEMBERS", 1000, minimum=1)
 CORE_CALLBACK_TIMEOUT_SECONDS = env_int("CORE_CALLBACK_TIMEOUT_SECONDS", 10, minimum=1)

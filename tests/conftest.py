@@ -125,3 +125,21 @@ def sign_in(page, live_server, username: str):
     page.fill("input[name=password]", "correct-horse-42")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
+
+
+@pytest.fixture(autouse=True)
+def fresh_lockout_counters():
+    """Start each test with no sign-in failures or refused API calls counted."""
+    yield
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+    if not isinstance(cache, RedisCache) and not isinstance(getattr(cache, "_wrapped", None),
+                                                             RedisCache):
+        cache.clear()
+        return
+    # The cache's Redis database may be the broker's too: delete only these counters.
+    client = cache._cache.get_client(write=True)
+    for pattern in ("*lockout:*", "*core-refused:*"):
+        keys = list(client.scan_iter(match=pattern))
+        if keys:
+            client.delete(*keys)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from rest_framework.views import APIView, exception_handler
 from kernel.errors import DomainError
 
 from . import selectors, services
-from .auth import ClientRateThrottle, CoreTokenAuthentication, HasScope
+from .auth import ClientRateThrottle, CoreTokenAuthentication, HasScope, refused_call
 from .models import CoreClient
 from .serializers import (IDEMPOTENCY_KEY, AcceptedOut, DocumentOut, DocumentPush, ErrorsOut,
                           LinkOut, LinksParams, parse_metadata)
@@ -81,6 +82,14 @@ class CoreAPIView(APIView):
     def get_exception_handler(self):
         return core_exception_handler
 
+    def handle_exception(self, exc):
+        # A missing or refused token: counted per address, answered 429 past the limit.
+        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+            self.refused, wait = refused_call(self.request.META.get("REMOTE_ADDR", ""))
+            if wait is not None:
+                exc = exceptions.Throttled(wait=wait)
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         client = request.auth if isinstance(request.auth, CoreClient) else None
@@ -88,6 +97,13 @@ class CoreAPIView(APIView):
                    "ms": round((time.monotonic() - getattr(self, "started", time.monotonic()))
                                * 1000, 1),
                    "ip": request.META.get("REMOTE_ADDR", "")}
+        refused = getattr(self, "refused", None)
+        if client is None and refused is not None:
+            # The address's first refused call of the minute is an event, then one per
+            # AUDIT_REPEATS_EVERY, counting them: the trail cannot be flooded.
+            if refused != 1 and refused % settings.AUDIT_REPEATS_EVERY:
+                return response
+            details["refused_calls_this_minute"] = refused
         if client is None:
             token = request.META.get("HTTP_AUTHORIZATION", "")
             details["token_prefix"] = token.split()[-1][:13] if token.split() else ""

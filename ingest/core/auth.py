@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -11,6 +13,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
+
+from archive.lockout import count
 
 from .models import CoreClient
 from .selectors import client_for_token
@@ -82,6 +86,18 @@ class ClientRateThrottle(BaseThrottle):
 
     def wait(self):
         return self._wait
+
+
+def refused_call(ip: str) -> tuple[int, int | None]:
+    """Count a call with a missing or refused token from ``ip``.
+
+    Return how many such calls the address made in its current one-minute window, and
+    the seconds to wait when that is over ``CORE_REFUSED_CALLS_PER_MINUTE`` (else None).
+    """
+    n, start = count(f"core-refused:{ip}", 60)
+    if n <= settings.CORE_REFUSED_CALLS_PER_MINUTE:
+        return n, None
+    return n, max(1, math.ceil(60 - (time.time() - start)))
 
 
 class CoreTokenScheme(OpenApiAuthenticationExtension):
