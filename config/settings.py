@@ -9,6 +9,7 @@ docker-compose.yml does. A bad value stops the start with the variable's name.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -33,6 +34,37 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_keys() -> list[str]:
+    """Use ARCHIVE_FIELD_KEY (Fernet keys, newest first), else one made once in the data directory."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from kernel.fieldcrypt import parse_keys
+
+    if value := env_str("ARCHIVE_FIELD_KEY"):
+        name = "ARCHIVE_FIELD_KEY"
+    else:
+        path = DATA_DIR / "field_key"
+        name = f"{path} (read when ARCHIVE_FIELD_KEY is unset)"
+        if not path.exists():
+            from cryptography.fernet import Fernet
+
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(Fernet.generate_key())
+        value = path.read_text()
+    try:
+        return parse_keys(value)
+    except ValueError:
+        # The value is a secret: name where it came from, never echo it.
+        raise ImproperlyConfigured(
+            f"{name} is invalid: expected comma-separated Fernet keys "
+            "(32 url-safe base64-encoded bytes each)") from None
+
+
+# Encrypts secrets stored in the database (the core clients' callback signing secrets).
+ARCHIVE_FIELD_KEYS = _field_keys()
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

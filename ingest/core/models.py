@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Record, RetentionPeriod, Stage, Unit
+from kernel.fieldcrypt import seal, unseal
 
 slug_chars = RegexValidator(r"^[a-z][a-z0-9_]*$",
                             _("Lower-case letters, digits and underscores, starting with a letter."))
@@ -89,9 +90,10 @@ class CoreClient(models.Model):
     scopes = models.JSONField(_("scopes"), default=list)
     rate_limit = models.PositiveIntegerField(_("requests per minute"), default=600)
     callback_url = models.URLField(_("callback URL"), max_length=500, blank=True)
-    # Kept readable: the archive signs callbacks with it (HMAC-SHA256).
-    callback_secret = models.CharField(_("callback signing secret"), max_length=64, blank=True,
-                                       editable=False)
+    # The archive signs callbacks with it (HMAC-SHA256), so it is kept encrypted, not hashed,
+    # with ARCHIVE_FIELD_KEY (outside the database); read it only through ``callback_secret``.
+    callback_secret_sealed = models.TextField(_("callback signing secret (encrypted)"),
+                                              blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -111,6 +113,18 @@ class CoreClient(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def callback_secret(self) -> str:
+        """Return the plaintext signing secret ("" without a callback URL) to sign with."""
+        if not self.callback_secret_sealed:
+            return ""
+        return unseal(self.callback_secret_sealed,
+                      what=f"the callback signing secret of core client {self.name}")
+
+    def set_callback_secret(self, secret: str) -> None:
+        """Keep ``secret`` encrypted with the current field key ("" clears it)."""
+        self.callback_secret_sealed = seal(secret) if secret else ""
 
 
 class CoreDocument(models.Model):

@@ -92,10 +92,11 @@ def core_client_create(*, actor, name: str, scopes: list[str], rate_limit: int =
         prefix = secrets.token_hex(4)
     token = f"core_{prefix}_{secrets.token_urlsafe(32)}"
     user = get_user_model().objects.create_user(username=f"core.{name}", password=None)
-    client = CoreClient.objects.create(
+    client = CoreClient(
         name=name, user=user, token_prefix=prefix, token_sha256=token_digest(token),
-        scopes=sorted(set(scopes)), rate_limit=rate_limit, callback_url=callback_url,
-        callback_secret=secrets.token_hex(32) if callback_url else "")
+        scopes=sorted(set(scopes)), rate_limit=rate_limit, callback_url=callback_url)
+    client.set_callback_secret(secrets.token_hex(32) if callback_url else "")
+    client.save(force_insert=True)
     audit_log(actor=actor, action="core_client_create", obj=client, scopes=client.scopes,
               rate_limit=rate_limit, callback_url=callback_url)
     return client, token
