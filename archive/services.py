@@ -19,7 +19,9 @@ def stored_object_put(*, actor, data: bytes | BinaryIO, content_type: str = "",
 
     The object is written before the row, so a row never names a missing object.
     Originals are audited as they arrive; ``derived`` objects (page images,
-    thumbnails) are made again from an original and are not.
+    thumbnails) are made again from an original and are not. The store rewrites
+    an object that no longer matches its key, so putting the intact bytes again
+    repairs it and the row is marked sound.
     """
     info = (store or object_store()).put(data)
     with transaction.atomic():
@@ -28,7 +30,25 @@ def stored_object_put(*, actor, data: bytes | BinaryIO, content_type: str = "",
         if created and not derived:
             audit_log(actor=actor, action="store", obj=stored, size=info.size,
                       content_type=content_type)
+        if not created and stored.last_check_ok is False:
+            stored.last_check_ok = True
+            stored.last_checked_at = timezone.now()
+            stored.save(update_fields=["last_check_ok", "last_checked_at"])
+            audit_log(actor=actor, action="object_repaired", obj=stored, size=info.size)
     return stored
+
+
+@transaction.atomic
+def stored_object_corrupted(*, actor, sha256: str, actual: str = "", **details) -> None:
+    """Record that an object was found damaged on use: mark its row bad and audit the refusal.
+
+    ``details`` say where it was found (the visit, the record and page).
+    """
+    StoredObject.objects.filter(sha256=sha256).update(last_check_ok=False,
+                                                      last_checked_at=timezone.now())
+    audit_log(actor=actor, action="object_corrupted",
+              obj=AuditSubject(type="archive.StoredObject", id=sha256, label=sha256[:12]),
+              sha256=sha256, actual=actual, **details)
 
 
 @dataclass

@@ -26,6 +26,8 @@ ACTIONS = {
     # custody
     "store": _("store"),
     "fixity_check": _("fixity check"),
+    "object_corrupted": _("damaged object refused"),
+    "object_repaired": _("damaged object repaired"),
     # people and their rights
     "login": _("sign in"),
     "logout": _("sign out"),

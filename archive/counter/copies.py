@@ -53,7 +53,8 @@ def certified_copy_pdf(entry: UseRegisterEntry, pages: list[Page], *, record: Re
     for index, page in enumerate(pages, start=1):
         image = None
         if page.object_sha256:
-            jpeg = watermark.watermarked_jpeg(store.get(page.object_sha256), mark,
+            # The copy certifies that it matches the original: only verified bytes go in.
+            jpeg = watermark.watermarked_jpeg(store.get_verified(page.object_sha256), mark,
                                               max_width=PRINT_WIDTH)
             image = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
         sheets.append({"page": page, "index": index, "image": image})

@@ -11,6 +11,8 @@ from kernel.errors import DomainError
 
 from ..audit import AuditSubject, audit_log
 from ..models import CounterVisit, UseKind, UseRegisterEntry, VisitPurpose
+from ..services import stored_object_corrupted
+from ..storage import ObjectCorrupted
 
 
 class CounterError(DomainError):
@@ -123,13 +125,14 @@ def page_view_log(*, actor, visit: CounterVisit, page: Page, record: Record, wid
               **{**_visit_details(visit), "record": record.pk, "page": page.number, "width": width})
 
 
-@transaction.atomic
 def certified_copy_make(*, actor, visit: CounterVisit, record: Record, pages: list[Page],
                         render) -> tuple[UseRegisterEntry, bytes]:
     """Register a certified copy and return it with the PDF ``render(entry, pages)`` made.
 
     The register line is written first so its number can be printed on the copy;
     if rendering fails, the transaction leaves neither the line nor the event.
+    A page image whose bytes no longer match their SHA-256 (``render`` reads them
+    verified) refuses the copy: the object is marked bad and the refusal audited.
     """
     _open_visit(actor, visit)
     if not actor.has_perm("archive.print_certified_copy"):
@@ -142,6 +145,23 @@ def certified_copy_make(*, actor, visit: CounterVisit, record: Record, pages: li
         raise CounterError(_("choose at least one page"), field="pages", rule="required")
     if any(page.record_id != record.pk for page in pages):
         raise CounterError(_("a page of another record was chosen"), field="pages", rule="record")
+    try:
+        with transaction.atomic():
+            return _copy_register(actor=actor, visit=visit, record=record, pages=pages,
+                                  render=render)
+    except ObjectCorrupted as exc:
+        numbers = [p.number for p in pages if p.object_sha256 == exc.sha256]
+        stored_object_corrupted(actor=actor, sha256=exc.sha256, actual=exc.actual,
+                                use="certified_copy", record=record.pk, pages=numbers,
+                                **_visit_details(visit))
+        raise CounterError(
+            _("the image of page %(pages)s is damaged (it no longer matches the copy taken in "
+              "at filing); no certified copy was made, ask the archive administrator to restore "
+              "it") % {"pages": ", ".join(map(str, numbers)) or "?"},
+            field="pages", rule="corrupted") from None
+
+
+def _copy_register(*, actor, visit, record, pages, render) -> tuple[UseRegisterEntry, bytes]:
     entry = UseRegisterEntry.objects.create(
         kind=UseKind.COPY, user=actor, visit=visit, record=record,
         archive_code=record.archive_code or "", pages=[p.number for p in pages],

@@ -26,7 +26,8 @@ from search.query import QueryError
 from search.selectors import search_records
 
 from ..audit import AuditSubject
-from ..models import CounterVisit
+from ..models import CounterVisit, StoredObject
+from ..services import stored_object_corrupted
 from ..storage import StoreUnavailable, object_store
 from . import lookup as lookups
 from . import selectors, services, watermark
@@ -212,16 +213,34 @@ def _serve(request, page, record, sha256: str, width: int) -> HttpResponse:
         return HttpResponse(_("This record was destroyed."), status=410)
     if not sha256:
         return HttpResponse(_("This page has no image."), status=404)
+    # A cheap check on every view: the last check's verdict and the size on record
+    # (a certified copy re-hashes the bytes in full).
+    stored = StoredObject.objects.filter(sha256=sha256).only("size", "last_check_ok").first()
+    if stored is not None and stored.last_check_ok is False:
+        return _damaged(request, page, record, sha256, known=True)
     try:
         data = object_store().get(sha256)
     except StoreUnavailable:
         return HttpResponse(_("The image store is unavailable; try again shortly."), status=503)
+    if stored is not None and len(data) != stored.size:
+        return _damaged(request, page, record, sha256, known=False, size=len(data))
     mark = watermark.Mark(user=request.user.get_username(),
                           when=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
                           purpose=request.visit.purpose_text,
                           subject=f"{record.archive_code or ''} p.{page.number}")
     return HttpResponse(watermark.watermarked_jpeg(data, mark, max_width=width),
                         content_type="image/jpeg", headers=NO_STORE)
+
+
+def _damaged(request, page, record, sha256: str, *, known: bool, **details) -> HttpResponse:
+    """Refuse a damaged image: mark its object bad, audit the refusal, say so plainly."""
+    stored_object_corrupted(actor=request.user, sha256=sha256, use="counter_view",
+                            record=record.pk, page=page.number, known=known, **details,
+                            visit=request.visit.pk, purpose=request.visit.purpose,
+                            purpose_text=request.visit.purpose_text)
+    return HttpResponse(_("The stored image of this page is damaged and is not shown; ask the "
+                          "archive administrator to restore it."),
+                        status=409, content_type="text/plain; charset=utf-8", headers=NO_STORE)
 
 
 @counter_view

@@ -9,9 +9,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .base import ObjectInfo, ObjectNotFound, ObjectStore, ObjectStoreError, StoreUnavailable
+from .base import (ObjectCorrupted, ObjectInfo, ObjectNotFound, ObjectStore, ObjectStoreError,
+                   StoreUnavailable)
 
-__all__ = ["ObjectInfo", "ObjectNotFound", "ObjectStore", "ObjectStoreError", "StoreUnavailable",
+__all__ = ["ObjectCorrupted", "ObjectInfo", "ObjectNotFound", "ObjectStore", "ObjectStoreError", "StoreUnavailable",
            "object_store", "build_store"]
 
 

@@ -31,6 +31,15 @@ class StoreUnavailable(ObjectStoreError):
     """The store could not be reached; the operation may succeed later."""
 
 
+class ObjectCorrupted(ObjectStoreError):
+    """The stored bytes no longer hash to their key."""
+
+    def __init__(self, sha256: str, actual: str):
+        super().__init__(f"object {sha256} now hashes to {actual}")
+        self.sha256 = sha256
+        self.actual = actual
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     sha256: str
@@ -107,6 +116,26 @@ class ObjectStore(ABC):
         """Return the whole object (for small objects; use ``open`` to stream)."""
         with self.open(sha256) as stream:
             return stream.read()
+
+    def get_verified(self, sha256: str) -> bytes:
+        """Return the whole object after checking it still hashes to its key.
+
+        Raise ``ObjectCorrupted`` when it does not: the bytes must not be used.
+        """
+        data = self.get(sha256)
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha256:
+            raise ObjectCorrupted(sha256, actual)
+        return data
+
+    def intact(self, sha256: str, size: int) -> bool:
+        """Return whether the object is stored with this size and really hashes to its key."""
+        try:
+            if self.stat(sha256).size != size:
+                return False
+            return self.rehash(sha256) == sha256
+        except ObjectNotFound:
+            return False
 
     def rehash(self, sha256: str) -> str:
         """Read the object back and return the SHA-256 of what is really stored."""

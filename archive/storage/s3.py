@@ -58,11 +58,9 @@ class S3ObjectStore(ObjectStore):
 
     def put(self, data: bytes | BinaryIO) -> ObjectInfo:
         with spooled(data) as (stream, digest, size):
-            try:
-                if self.stat(digest).size == size:
-                    return ObjectInfo(digest, size)
-            except ObjectNotFound:
-                pass
+            # Read an existing object back (a download): a damaged one is uploaded again.
+            if self.intact(digest, size):
+                return ObjectInfo(digest, size)
             self._call(self.client.put_object, self.bucket, self._key(digest), stream, size,
                        metadata={"x-amz-meta-sha256": digest})
             return ObjectInfo(digest, size)

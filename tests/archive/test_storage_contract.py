@@ -2,11 +2,12 @@
 
 import hashlib
 import io
+import os
 import uuid
 
 import pytest
 
-from archive.storage import ObjectNotFound, StoreUnavailable
+from archive.storage import ObjectCorrupted, ObjectNotFound, StoreUnavailable
 from archive.storage.local import LocalObjectStore
 from archive.storage.s3 import S3ObjectStore
 from tests.conftest import required_env
@@ -66,6 +67,23 @@ class ObjectStoreContract:
         info = store.put(b"fixity")
         assert store.rehash(info.sha256) == info.sha256
 
+    def test_get_verified_refuses_bytes_that_no_longer_match_their_key(self, store, damage):
+        data = b"page image " * 300
+        info = store.put(data)
+        assert store.get_verified(info.sha256) == data
+        damage(store, info.sha256)
+        with pytest.raises(ObjectCorrupted) as refused:
+            store.get_verified(info.sha256)
+        assert refused.value.sha256 == info.sha256 and refused.value.actual != info.sha256
+
+    def test_putting_the_intact_bytes_again_repairs_a_damaged_object(self, store, damage):
+        data = b"original scan " * 300
+        info = store.put(data)
+        damage(store, info.sha256)
+        assert store.rehash(info.sha256) != info.sha256
+        assert store.put(data) == info
+        assert store.get_verified(info.sha256) == data
+
     def test_a_malformed_key_is_refused(self, store):
         with pytest.raises(ValueError):
             store.exists("../../etc/passwd")
@@ -75,6 +93,17 @@ class TestLocalObjectStore(ObjectStoreContract):
     @pytest.fixture
     def store(self, tmp_path):
         return LocalObjectStore(root=str(tmp_path / "objects"))
+
+    @pytest.fixture
+    def damage(self):
+        def flip(store, sha256):
+            path = store._path(sha256)
+            data = bytearray(path.read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            os.chmod(path, 0o600)
+            path.write_bytes(bytes(data))
+            os.chmod(path, 0o400)
+        return flip
 
     def test_no_partial_file_is_left_beside_objects(self, store, tmp_path):
         store.put(b"x" * 1000)
@@ -89,6 +118,15 @@ class TestS3ObjectStore(ObjectStoreContract):
                              access_key=required_env("TEST_S3_ACCESS_KEY"),
                              secret_key=required_env("TEST_S3_SECRET_KEY"),
                              bucket="contract-tests", prefix=f"run-{uuid.uuid4().hex}/")
+
+    @pytest.fixture
+    def damage(self):
+        def flip(store, sha256):
+            data = bytearray(store.get(sha256))
+            data[len(data) // 2] ^= 0xFF
+            store.client.put_object(store.bucket, store._key(sha256), io.BytesIO(bytes(data)),
+                                    len(data))
+        return flip
 
     def test_an_unreachable_server_is_reported_as_unavailable(self):
         store = S3ObjectStore(endpoint="127.0.0.1:1", access_key="a", secret_key="b",
