@@ -7,8 +7,10 @@ OCR, or the text layer of a born-digital PDF page with its character boxes.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -128,11 +130,26 @@ class ImageParser:
         self._image.close()
 
 
+# PDFium is not thread-safe: two threads of one web process (gunicorn's gthread workers, the
+# API's concurrent pushes) calling into it at once crash the process. Every call goes through
+# this lock; the pipeline's OCR runs in processes and is not slowed by it.
+_PDFIUM = threading.RLock()
+
+
+def _pdfium_locked(method):
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _PDFIUM:
+            return method(*args, **kwargs)
+    return locked
+
+
 class PdfParser:
     """PDFs: the text layer where a page has one, the page rendered for OCR where not."""
 
     kinds = frozenset({PDF})
 
+    @_pdfium_locked
     def __init__(self, data: bytes):
         import pypdfium2 as pdfium
 
@@ -144,11 +161,14 @@ class PdfParser:
                 raise InvalidFile(_("the PDF is encrypted with a password"), "encrypted") from None
             raise InvalidFile(_("the PDF cannot be opened: %(why)s") % {"why": message}, "broken_pdf") from None
         if len(self._pdf) == 0:
+            self._pdf.close()
             raise InvalidFile(_("the PDF has no pages"), "no_pages")
 
+    @_pdfium_locked
     def page_count(self) -> int:
         return len(self._pdf)
 
+    @_pdfium_locked
     def check(self) -> None:
         """Measure every page at the resolution it would be rendered at, without rendering."""
         for index in range(len(self._pdf)):
@@ -162,6 +182,7 @@ class PdfParser:
             finally:
                 page.close()
 
+    @_pdfium_locked
     def page(self, index: int) -> PageContent:
         page = self._pdf[index]
         try:
@@ -182,6 +203,7 @@ class PdfParser:
         finally:
             page.close()
 
+    @_pdfium_locked
     def close(self) -> None:
         self._pdf.close()
 
