@@ -11,7 +11,6 @@ account must not reset the count of guesses made against the others).
 from __future__ import annotations
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -19,6 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
+
+from kernel.counters import window_count
 
 PREFIX = "lockout:"
 
@@ -29,19 +30,6 @@ def client_ip(request) -> str:
 
 def _key(kind: str, value: str) -> str:
     return f"{PREFIX}{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
-
-
-def count(key: str, window: int) -> tuple[int, float]:
-    """Add one to the counter ``key`` and return it with the time its window opened."""
-    now = time.time()
-    cache.add(f"{key}:start", now, timeout=window)
-    cache.add(key, 0, timeout=window)
-    try:
-        n = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        n = 1
-    return n, cache.get(f"{key}:start", now)
 
 
 def locked(username: str | None, ip: str) -> bool:
@@ -59,8 +47,8 @@ def record_failure(username: str, ip: str) -> list[tuple[str, dict]]:
     window, lockout = settings.LOGIN_FAILURE_WINDOW_SECONDS, settings.LOGIN_LOCKOUT_SECONDS
     per_user, per_ip = settings.LOGIN_FAILURES_PER_USERNAME, settings.LOGIN_FAILURES_PER_IP
     every = settings.AUDIT_REPEATS_EVERY
-    n_user, _start = count(_key("user", username), window)
-    n_ip, _start = count(_key("ip", ip), window)
+    n_user, _start = window_count(_key("user", username), window)
+    n_ip, _start = window_count(_key("ip", ip), window)
     events = []
     if n_user >= per_user and cache.add(_key("locked-user", username), 1, timeout=lockout):
         events.append(("login_locked", {"scope": "username", "failures": n_user,

@@ -199,7 +199,7 @@ class TransitionView(View):
             cls.service(actor=request.user, transition=name,
                         **{found._meta.model_name: found})
         except DomainError as exc:
-            messages.error(request, f"{exc.message} [{exc.rule}]")
+            messages.error(request, exc.with_rule())
         else:
             messages.success(request, str(transition.label))
         return redirect(back)

@@ -20,10 +20,14 @@ class DomainError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def with_rule(self) -> str:
+        """Return the message with its rule, as back-office screens show it."""
+        return f"{self.message} [{self.rule}]"
+
     def described(self) -> str:
         """Return the error with its field and rule, as the commands print it."""
         prefix = f"{self.field}: " if self.field else ""
-        return f"{prefix}{self.message} [{self.rule}]"
+        return prefix + self.with_rule()
 
 
 def form_add_error(form, error: DomainError, *, with_rule: bool = False) -> None:
@@ -33,4 +37,4 @@ def form_add_error(form, error: DomainError, *, with_rule: bool = False) -> None
     quote it to support.
     """
     field = error.field if error.field in form.fields else None
-    form.add_error(field, f"{error.message} [{error.rule}]" if with_rule else error.message)
+    form.add_error(field, error.with_rule() if with_rule else error.message)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import math
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
@@ -14,7 +11,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
-from archive.lockout import count
+from kernel.counters import seconds_left, window_count
 
 from .models import CoreClient
 from .selectors import client_for_token
@@ -66,22 +63,14 @@ class HasScope(BasePermission):
 
 
 class ClientRateThrottle(BaseThrottle):
-    """Each client's requests per minute, counted in fixed one-minute windows in the cache."""
+    """Each client's requests per minute, counted in one-minute windows in the cache."""
 
     def allow_request(self, request, view):
         client = request.auth
         if not isinstance(client, CoreClient):
             return True
-        now = time.time()
-        window = int(now // 60)
-        key = f"core-rate:{client.token_prefix}:{window}"
-        cache.add(key, 0, timeout=70)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=70)
-            count = 1
-        self._wait = 60 - (now % 60)
+        count, start = window_count(f"core-rate:{client.token_prefix}", 60)
+        self._wait = seconds_left(start, 60)
         return count <= client.rate_limit
 
     def wait(self):
@@ -94,10 +83,10 @@ def refused_call(ip: str) -> tuple[int, int | None]:
     Return how many such calls the address made in its current one-minute window, and
     the seconds to wait when that is over ``CORE_REFUSED_CALLS_PER_MINUTE`` (else None).
     """
-    n, start = count(f"core-refused:{ip}", 60)
+    n, start = window_count(f"core-refused:{ip}", 60)
     if n <= settings.CORE_REFUSED_CALLS_PER_MINUTE:
         return n, None
-    return n, max(1, math.ceil(60 - (time.time() - start)))
+    return n, seconds_left(start, 60)
 
 
 class CoreTokenScheme(OpenApiAuthenticationExtension):
