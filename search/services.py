@@ -72,18 +72,27 @@ def index_pending_process(*, limit: int = 500) -> int:
     rows = list(IndexQueue.objects.order_by("queued_at")[:limit])
     if not rows:
         return 0
-    ids = [row.record_id for row in rows]
     try:
-        search_backend().replace(ids, iter_documents(ids))
+        _index(ids=[row.record_id for row in rows], rows=rows)
     except Exception as exc:
         IndexQueue.objects.filter(pk__in=[r.pk for r in rows]).update(
             attempts=F("attempts") + 1, last_error=str(exc)[:2000])
         raise
+    return len(rows)
+
+
+def _index(*, ids: list[int], rows: list[IndexQueue]) -> None:
+    """Write the records ``ids`` to the engine, then clear the queue ``rows`` they answer.
+
+    A row is cleared only if no newer change re-queued it meanwhile (its token
+    is unchanged); an engine error is raised with every row left in place.
+    """
+    search_backend().replace(ids, iter_documents(ids))
     done = Q()
     for row in rows:
         done |= Q(pk=row.pk, token=row.token)
-    IndexQueue.objects.filter(done).delete()
-    return len(rows)
+    if rows:
+        IndexQueue.objects.filter(done).delete()
 
 
 def index_records_now(record_ids: Iterable[int]) -> bool:
@@ -93,17 +102,11 @@ def index_records_now(record_ids: Iterable[int]) -> bool:
     Return whether the engine took them; an outage is logged, never raised.
     """
     ids = sorted({int(pk) for pk in record_ids if pk})
-    rows = list(IndexQueue.objects.filter(record_id__in=ids))
     try:
-        search_backend().replace(ids, iter_documents(ids))
+        _index(ids=ids, rows=list(IndexQueue.objects.filter(record_id__in=ids)))
     except Exception:  # the engine is down or busy: the queued rows stay for the worker
         logger.warning("search: indexing records %s now failed; left queued", ids, exc_info=True)
         return False
-    done = Q()
-    for row in rows:
-        done |= Q(pk=row.pk, token=row.token)
-    if rows:
-        IndexQueue.objects.filter(done).delete()
     return True
 
 
