@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=8, help="concurrent pushing threads")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--repeats", type=int, default=100, help="pushes sent again")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for ready")
@@ -138,7 +139,7 @@ def main() -> None:
                                           rate_limit=1_000_000, callback_url=receiver.url)
             port = free_port()
             env = dict(os.environ)
-            server = processes.start(processes.gunicorn_command(port, args.workers), env)
+            server = processes.start(processes.gunicorn_command(port, args.workers, args.threads), env)
             worker = (None if args.worker_after_push
                       else processes.start(processes.worker_command(args.concurrency), env))
             base = f"http://127.0.0.1:{port}"
@@ -162,7 +163,10 @@ def main() -> None:
                                         content_type="application/pdf")
                     return answer
 
-                run_threads(args.clients, list(range(50)), static)          # warm up
+                # Warm up: every gunicorn worker loads the API's code before the clock starts.
+                run_threads(args.clients, list(range(50)), static)
+                run_threads(args.clients, list(range(10 * args.workers)),
+                            lambda _: api().links(declaration_id="SB-warm-up"))
                 baseline = run_threads(args.clients, list(range(args.documents)), static)
                 started = time.perf_counter()
                 answers = run_threads(args.clients, docs, push)
@@ -210,7 +214,7 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     s50, s95 = statistics.median(static), percentile(static, 0.95)
     when = "started after the pushes" if args.worker_after_push else "running during the pushes"
     print(f"\n{len(answers)} pushes of one-page PDFs by {args.clients} concurrent clients; "
-          f"gunicorn {args.workers}×4 threads and a Celery worker ({args.concurrency} processes, "
+          f"gunicorn {args.workers}×{args.threads} threads and a Celery worker ({args.concurrency} processes, "
           f"{when}) on the same {os.cpu_count()} cores")
     print(f"accepted: {len(accepted)} in {push_seconds:.1f} s = {len(accepted) / push_seconds:.1f}/s"
           + (f"; refused {dict(refused)}" if refused else ""))

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def gunicorn_command(port: int, workers: int) -> list[str]:
+def gunicorn_command(port: int, workers: int, threads: int = 4) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+            "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
             "--log-level", "warning"]
 
 
