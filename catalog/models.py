@@ -317,6 +317,9 @@ class Record(models.Model):
 
     objects = RecordQuerySet.as_manager()
 
+    # Fields naming stored objects: the object sweep keeps what they name (archive/references.py).
+    OBJECT_REFERENCES = ("original_sha256",)
+
     # What search indexes of a record, carried by each of its pages (search/documents.py
     # reads this): index field -> (kind, attribute path). "text" is analysed for Chinese,
     # "keyword" matches exactly (IDs, codes), "int" and "date" filter and sort. A path
@@ -372,6 +375,8 @@ class Page(models.Model):
     raw_ocr = models.TextField(_("raw OCR output"), blank=True)
     confidence = models.FloatField(_("OCR confidence"), null=True, blank=True)
     text_done_at = models.DateTimeField(_("text done at"), null=True, blank=True)
+
+    OBJECT_REFERENCES = ("object_sha256", "thumbnail_sha256")
 
     # The page's own searchable fields; the record's SEARCH_FIELDS come along.
     SEARCH_FIELDS = {

@@ -46,6 +46,9 @@ class BatchItem(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
 
+    # A refused file's original is kept too: the object sweep keeps what this names.
+    OBJECT_REFERENCES = ("original_sha256",)
+
     class Meta:
         verbose_name = _("batch item")
         verbose_name_plural = _("batch items")
