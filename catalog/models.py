@@ -363,8 +363,10 @@ class Page(models.Model):
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="pages",
                                verbose_name=_("record"))
     number = models.PositiveIntegerField(_("page number"), validators=[MinValueValidator(1)])
-    object_sha256 = models.CharField(_("image SHA-256"), max_length=64, blank=True)
-    thumbnail_sha256 = models.CharField(_("thumbnail SHA-256"), max_length=64, blank=True)
+    # Indexed for the object sweep, which looks up which of a batch of objects rows name.
+    object_sha256 = models.CharField(_("image SHA-256"), max_length=64, blank=True, db_index=True)
+    thumbnail_sha256 = models.CharField(_("thumbnail SHA-256"), max_length=64, blank=True,
+                                        db_index=True)
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
     dpi = models.PositiveIntegerField(_("resolution (dpi)"), null=True, blank=True)

@@ -39,7 +39,8 @@ class BatchItem(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items",
                               verbose_name=_("batch"))
     source = models.CharField(_("source file"), max_length=500)
-    original_sha256 = models.CharField(_("original SHA-256"), max_length=64, blank=True)
+    original_sha256 = models.CharField(_("original SHA-256"), max_length=64, blank=True,
+                                       db_index=True)
     record = models.ForeignKey(Record, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="batch_items", verbose_name=_("record"))
     refused = models.BooleanField(_("refused"), default=False)

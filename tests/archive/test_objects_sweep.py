@@ -29,6 +29,7 @@ from archive.services import objects_sweep_run, stored_object_put
 from archive.storage import object_store
 from archive.storage.local import LocalObjectStore
 from archive.storage.s3 import S3ObjectStore
+from archive.tasks import objects_sweep_task
 from catalog.models import Page, Record
 from ingest.core import services as core
 from ingest.core.serializers import DocumentPush
@@ -187,6 +188,15 @@ def test_the_command_prints_what_it_removed(store, settings):
     body = json.loads(out.getvalue())
     assert [r["name"] for r in body["removed"] if r["kind"] == "object"] == [orphan.sha256]
     assert not store.exists(orphan.sha256)
+
+
+def test_beat_runs_the_task_daily_and_it_returns_what_it_removed(store, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["objects-sweep-daily"]
+    assert entry["task"] == "archive.tasks.objects_sweep_task" and entry["schedule"] == 86400
+    orphan = stored_object_put(actor=None, data=b"for beat")
+    settings.ARCHIVE_SWEEP_GRACE_HOURS = 0
+    result = objects_sweep_task.apply().get()
+    assert [r["name"] for r in result["removed"] if r["kind"] == "object"] == [orphan.sha256]
 
 
 # --- the core intake's refused pushes ----------------------------------------------------
