@@ -168,7 +168,7 @@ def test_temp_files_older_than_a_day_are_removed_and_young_ones_kept(store, sett
     upload.write_bytes(b"request body")
     assert sweep(after=SOON).of("temp") == []
     assert [t.name for t in store.temp_files(before=timezone.now() + LATER)] == [name]
-    removed = {s.name for s in sweep(after=dt.timedelta(hours=25)).of("temp")}
+    removed = {s.name for s in sweep(after=LATER).of("temp")}
     assert removed == {name, str(upload)}
     assert store.temp_files(before=timezone.now() + LATER) == [] and not upload.exists()
 
