@@ -23,6 +23,7 @@ from catalog import services as catalog
 from catalog.errors import RetentionError
 from catalog.models import Fonds, Member, Record, RecordStatus, Unit
 from kernel.errors import DomainError
+from kernel.locks import xact_lock
 from kernel.transitions import TransitionRefused
 
 from ..formats import MIME
@@ -202,19 +203,26 @@ def core_document_accept(*, client: CoreClient, idempotency_key: str, fingerprin
     ``formed_on`` a date). The same bytes pushed again under another key give
     the record already archived (200, ``duplicate``), never a second one. Under
     the same key, the first answer is returned (or the request refused when it
-    differs), also when two such requests race.
+    differs), also when two such requests race: the key is locked and looked up
+    again before the original is stored, so a refused request stores nothing.
     """
-    # Content-addressed and written before any row: an abandoned request leaves no row behind.
-    stored = stored_object_put(actor=client.user, data=data, content_type=MIME[kind])
-    try:
-        with transaction.atomic(), audit_batch():
-            return _accept(client, idempotency_key, fingerprint, submission, file_name,
-                           stored.sha256, status_url)
-    except IntegrityError:
+    with transaction.atomic():
+        xact_lock("core_document_key", f"{client.pk}:{idempotency_key}")
         earlier = CoreDocument.objects.filter(client=client, idempotency_key=idempotency_key).first()
-        if earlier is None:
-            raise
-        return core_document_replay(document=earlier, fingerprint=fingerprint)
+        if earlier is not None:
+            return core_document_replay(document=earlier, fingerprint=fingerprint)
+        # Written before any row names it; one left by a request refused later is swept.
+        stored = stored_object_put(actor=client.user, data=data, content_type=MIME[kind])
+        try:
+            with transaction.atomic(), audit_batch():
+                return _accept(client, idempotency_key, fingerprint, submission, file_name,
+                               stored.sha256, status_url)
+        except IntegrityError:
+            earlier = CoreDocument.objects.filter(client=client,
+                                                  idempotency_key=idempotency_key).first()
+            if earlier is None:
+                raise
+            return core_document_replay(document=earlier, fingerprint=fingerprint)
 
 
 def _accept(client, key, fingerprint, submission, file_name, sha256, status_url) -> Acceptance:
