@@ -108,6 +108,9 @@ class StoredObject(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+    # Every put of these bytes sets it, under the object's lock: the sweep keeps an object
+    # put within its grace period, while the caller's row naming it is still to come.
+    last_put_at = models.DateTimeField(_("last stored"), null=True, blank=True)
     last_checked_at = models.DateTimeField(_("last fixity check"), null=True, blank=True)
     last_check_ok = models.BooleanField(_("last check passed"), null=True)
 

@@ -1,16 +1,31 @@
-"""Custody writes: storing objects and checking their fixity."""
+"""Custody writes: storing objects, checking their fixity, sweeping those no row names."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from kernel.locks import xact_lock
+
 from .audit import AuditSubject, audit_log
 from .models import StoredObject
-from .storage import ObjectNotFound, ObjectStore, object_store
+from .references import referenced
+from .signals import objects_sweeping
+from .storage import ObjectInfo, ObjectNotFound, ObjectStore, object_store
+from .storage.base import spooled
+
+TEMP_MAX_AGE = dt.timedelta(days=1)
+
+
+def _object_lock(sha256: str) -> None:
+    """Serialise puts and the sweep of one object until the transaction ends."""
+    xact_lock("stored_object", sha256)
 
 
 def stored_object_put(*, actor, data: bytes | BinaryIO, content_type: str = "",
@@ -18,23 +33,37 @@ def stored_object_put(*, actor, data: bytes | BinaryIO, content_type: str = "",
     """Store bytes under their SHA-256 and register them; the same bytes give the same row.
 
     The object is written before the row, so a row never names a missing object.
+    The bytes go up outside any lock (a large upload holds nobody up); then,
+    under the object's lock, they are put again if the sweep removed them
+    meanwhile, and the row's ``last_put_at`` is set, so the sweep keeps them for
+    its grace period while the caller writes the row that names them.
     Originals are audited as they arrive; ``derived`` objects (page images,
     thumbnails) are made again from an original and are not. The store rewrites
     an object that no longer matches its key, so putting the intact bytes again
     repairs it and the row is marked sound.
     """
-    info = (store or object_store()).put(data)
-    with transaction.atomic():
-        stored, created = StoredObject.objects.get_or_create(
-            sha256=info.sha256, defaults={"size": info.size, "content_type": content_type})
-        if created and not derived:
-            audit_log(actor=actor, action="store", obj=stored, size=info.size,
-                      content_type=content_type)
-        if not created and stored.last_check_ok is False:
-            stored.last_check_ok = True
-            stored.last_checked_at = timezone.now()
-            stored.save(update_fields=["last_check_ok", "last_checked_at"])
-            audit_log(actor=actor, action="object_repaired", obj=stored, size=info.size)
+    store = store or object_store()
+    with spooled(data) as (copy, digest, size):
+        info = store.put_spooled(copy, digest, size)
+        with transaction.atomic():
+            _object_lock(digest)
+            if not store.exists(digest):
+                store.put_spooled(copy, digest, size)
+            now = timezone.now()
+            stored, created = StoredObject.objects.get_or_create(
+                sha256=info.sha256, defaults={"size": info.size, "content_type": content_type,
+                                              "last_put_at": now})
+            if created and not derived:
+                audit_log(actor=actor, action="store", obj=stored, size=info.size,
+                          content_type=content_type)
+            if not created:
+                stored.last_put_at = now
+                update = ["last_put_at"]
+                if stored.last_check_ok is False:
+                    stored.last_check_ok, stored.last_checked_at = True, now
+                    update += ["last_check_ok", "last_checked_at"]
+                    audit_log(actor=actor, action="object_repaired", obj=stored, size=info.size)
+                stored.save(update_fields=update)
     return stored
 
 
@@ -90,3 +119,134 @@ def fixity_check_run(*, actor=None, store: ObjectStore | None = None,
     audit_log(actor=actor, action="fixity_check", obj=AuditSubject(type="archive.StoredObject"),
               checked=report.checked, missing=report.missing, mismatched=report.mismatched)
     return report
+
+
+@dataclass(frozen=True)
+class Swept:
+    """One thing the sweep removed (or, in a dry run, would remove)."""
+
+    kind: str  # "object", "temp" or what a receiver of objects_sweeping names
+    name: str
+    size: int = 0
+
+
+@dataclass
+class SweepReport:
+    dry_run: bool = False
+    removed: list[Swept] = field(default_factory=list)
+    kept_referenced: int = 0
+    kept_young: int = 0
+
+    def of(self, kind: str) -> list[Swept]:
+        return [item for item in self.removed if item.kind == kind]
+
+    def as_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "kept_referenced": self.kept_referenced,
+                "kept_young": self.kept_young,
+                "removed": [{"kind": s.kind, "name": s.name, "size": s.size} for s in self.removed]}
+
+
+def objects_sweep_run(*, actor=None, store: ObjectStore | None = None, dry_run: bool = False,
+                      now: dt.datetime | None = None,
+                      grace: dt.timedelta | None = None) -> SweepReport:
+    """Remove objects no row names, put before the grace period, and stale temporary files.
+
+    An object is kept while any model's ``OBJECT_REFERENCES`` names it, and while
+    it was put (its row's ``last_put_at``, else the bytes' own time) within
+    ``grace`` (by default ``ARCHIVE_SWEEP_GRACE_HOURS``). Each is checked again under its lock before
+    its bytes, then its row, are deleted, with one ``object_swept`` event each.
+    Temporary files of interrupted writes older than a day go too, and the apps
+    above remove their own leftovers (``objects_sweeping``). ``dry_run`` lists
+    what would go and changes nothing.
+    """
+    store = store or object_store()
+    now = now or timezone.now()
+    before = now - (grace if grace is not None
+                    else dt.timedelta(hours=settings.ARCHIVE_SWEEP_GRACE_HOURS))
+    report = SweepReport(dry_run=dry_run)
+    chunk: list[ObjectInfo] = []
+    for info in store.inventory():
+        chunk.append(info)
+        if len(chunk) == 500:
+            _sweep_objects(actor, store, chunk, before, report)
+            chunk = []
+    _sweep_objects(actor, store, chunk, before, report)
+    for temp in store.temp_files(before=now - TEMP_MAX_AGE):
+        if not dry_run:
+            store.temp_remove(temp)
+        report.removed.append(Swept("temp", temp.name, temp.size))
+    report.removed += _sweep_upload_temp(now - TEMP_MAX_AGE, dry_run)
+    for _receiver, swept in objects_sweeping.send(sender=StoredObject, before=before,
+                                                  dry_run=dry_run, actor=actor):
+        report.removed += swept or []
+    if not dry_run:
+        audit_log(actor=actor, action="objects_sweep", obj=AuditSubject(type="archive.StoredObject"),
+                  objects=len(report.of("object")),
+                  bytes=sum(s.size for s in report.of("object")),
+                  others=[{"kind": s.kind, "name": s.name, "size": s.size}
+                          for s in report.removed if s.kind != "object"],
+                  kept_referenced=report.kept_referenced, kept_young=report.kept_young)
+    return report
+
+
+def _put_at(row: StoredObject | None, info: ObjectInfo) -> dt.datetime | None:
+    """The last time these bytes were put: the row's and the store's, whichever is later."""
+    times = [t for t in (info.modified, row and (row.last_put_at or row.created_at)) if t]
+    return max(times) if times else None
+
+
+def _old(put_at: dt.datetime | None, before: dt.datetime) -> bool:
+    return put_at is not None and put_at < before
+
+
+def _sweep_objects(actor, store, chunk: list[ObjectInfo], before, report: SweepReport) -> None:
+    shas = [info.sha256 for info in chunk]
+    rows = StoredObject.objects.in_bulk(shas)
+    named = referenced(shas)
+    for info in chunk:
+        if info.sha256 in named:
+            report.kept_referenced += 1
+        elif not _old(_put_at(rows.get(info.sha256), info), before):
+            report.kept_young += 1
+        elif report.dry_run or _object_sweep(actor, store, info, before):
+            report.removed.append(Swept("object", info.sha256, info.size))
+        else:
+            report.kept_young += 1  # put or named again since it was listed
+
+
+def _object_sweep(actor, store: ObjectStore, info: ObjectInfo, before: dt.datetime) -> bool:
+    """Delete one object and its row if, under its lock, it is still unnamed and old."""
+    with transaction.atomic():
+        _object_lock(info.sha256)
+        row = StoredObject.objects.filter(sha256=info.sha256).first()
+        put_at = _put_at(row, info)
+        if not _old(put_at, before) or referenced([info.sha256]):
+            return False
+        store.delete(info.sha256)
+        if row is not None:
+            row.delete()
+        audit_log(actor=actor, action="object_swept",
+                  obj=AuditSubject(type="archive.StoredObject", id=info.sha256,
+                                   label=info.sha256[:12]),
+                  sha256=info.sha256, size=info.size, last_put_at=put_at.isoformat(),
+                  registered=row is not None)
+    return True
+
+
+def _sweep_upload_temp(before: dt.datetime, dry_run: bool) -> list[Swept]:
+    """Remove request bodies Django spooled to FILE_UPLOAD_TEMP_DIR and a killed process left."""
+    folder = settings.FILE_UPLOAD_TEMP_DIR
+    if not folder:  # the system's temporary directory is not ours to sweep
+        return []
+    swept = []
+    for path in sorted(Path(folder).glob("*.upload*")):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        if not path.is_file() or dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC) >= before:
+            continue
+        if not dry_run:
+            path.unlink(missing_ok=True)
+        swept.append(Swept("temp", str(path), stat.st_size))
+    return swept

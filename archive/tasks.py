@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from .services import fixity_check_run
+from .services import fixity_check_run, objects_sweep_run
+from .storage import StoreUnavailable
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -11,3 +12,9 @@ def fixity_check_task(limit: int | None = None) -> dict:
     report = fixity_check_run(actor=None, limit=limit)
     return {"checked": report.checked, "missing": report.missing,
             "mismatched": report.mismatched}
+
+
+@shared_task(acks_late=True, autoretry_for=(StoreUnavailable,), retry_backoff=True, max_retries=5)
+def objects_sweep_task() -> dict:
+    """Remove objects no row names and stale temporary files; safe to run twice."""
+    return objects_sweep_run(actor=None).as_dict()

@@ -28,6 +28,8 @@ ACTIONS = {
     "fixity_check": _("fixity check"),
     "object_corrupted": _("damaged object refused"),
     "object_repaired": _("damaged object repaired"),
+    "object_swept": _("remove object no record names"),
+    "objects_sweep": _("sweep unused objects"),
     # people and their rights
     "login": _("sign in"),
     "logout": _("sign out"),
@@ -71,6 +73,8 @@ ACTIONS = {
     "core_mapping_create": _("create business type mapping"),
     "core_mapping_update": _("change business type mapping"),
     "core_document_accept": _("accept core document"),
+    # ingest
+    "batch_swept": _("remove empty ingest batch"),
     # core_callback_delivered, core_callback_gave_up: transitions (ingest/core/lifecycle.py)
 }
 

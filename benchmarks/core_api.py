@@ -107,6 +107,7 @@ def main() -> None:
                         help="start the worker once the pushes are in (as when workers run on "
                              "other machines: acceptance then has the 2 cores to itself)")
     args = parser.parse_args()
+    args.load_at_start = os.getloadavg()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL must name a PostgreSQL server (eval \"$(scripts/services start)\")")
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
@@ -168,9 +169,13 @@ def main() -> None:
                 run_threads(args.clients, list(range(10 * args.workers)),
                             lambda _: api().links(declaration_id="SB-warm-up"))
                 baseline = run_threads(args.clients, list(range(args.documents)), static)
+                groups = {"web (gunicorn)": server, "worker (Celery)": worker}
+                cpu_before = processes.cpu_seconds(groups)
                 started = time.perf_counter()
                 answers = run_threads(args.clients, docs, push)
                 push_seconds = time.perf_counter() - started
+                cpu = {name: used - cpu_before[name]
+                       for name, used in processes.cpu_seconds(groups).items()}
                 repeats = run_threads(args.clients, docs[:args.repeats], push)
                 if worker is None:
                     worker = processes.start(processes.worker_command(args.concurrency), env)
@@ -182,7 +187,7 @@ def main() -> None:
             finally:
                 processes.stop(server)
                 processes.stop(worker, grace=60)
-        report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver)
+        report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver, cpu)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -201,7 +206,7 @@ def wait_ready(ids: list[int], timeout: float, receiver) -> None:
     print(f"timed out: {done} of {len(ids)} finished, {delivered} callbacks")
 
 
-def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver):
+def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver, cpu):
     from archive.models import AuditEvent
     from catalog.models import Record, RecordStatus
     from ingest.core.models import CallbackDelivery, CoreDocument, DeliveryState
@@ -215,7 +220,8 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     when = "started after the pushes" if args.worker_after_push else "running during the pushes"
     print(f"\n{len(answers)} pushes of one-page PDFs by {args.clients} concurrent clients; "
           f"gunicorn {args.workers}×{args.threads} threads and a Celery worker ({args.concurrency} processes, "
-          f"{when}) on the same {os.cpu_count()} cores")
+          f"{when}) on the same {os.cpu_count()} cores; load average at the start "
+          + " / ".join(f"{x:.2f}" for x in args.load_at_start))
     print(f"accepted: {len(accepted)} in {push_seconds:.1f} s = {len(accepted) / push_seconds:.1f}/s"
           + (f"; refused {dict(refused)}" if refused else ""))
     print(f"{'':22} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
@@ -223,6 +229,9 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     print(f"{'static file (baseline)':22} {s50 * 1000:>8.1f} {s95 * 1000:>8.1f} {max(static) * 1000:>8.1f}")
     print(f"ratio accept ÷ static: p50 {p50 / s50:.1f}×, p95 {p95 / s95:.1f}×")
     print(f"p95 accept latency under 100 ms: {'met' if p95 < 0.1 else 'NOT met'}")
+    print(f"CPU while pushing (ms per push; {os.cpu_count()} cores give "
+          f"{os.cpu_count() * push_seconds * 1000 / len(answers):.1f}): " + ", ".join(
+              f"{name} {seconds * 1000 / len(answers):.1f}" for name, seconds in cpu.items()))
     replayed = sum(1 for r in repeats if r.replayed and r.status == 201)
     print(f"repeated pushes answered from the first answer: {replayed} of {len(repeats)}")
     records = Record.objects.filter(pk__in=ids)

@@ -75,3 +75,40 @@ def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 120) 
         except requests.RequestException:  # refused, reset, or a timeout while it starts
             time.sleep(0.5)
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> tuple[str, int, int, float] | None:
+    """Return (command, process group, session, CPU seconds) of a process, or None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    command = text[text.index("(") + 1:text.rindex(")")]
+    fields = text[text.rindex(")") + 2:].split()
+    # utime, stime, cutime, cstime: fields 14-17 of proc(5), 12-15 after the command.
+    return command, int(fields[2]), int(fields[3]), sum(int(x) for x in fields[11:15]) / _TICKS
+
+
+def cpu_seconds(groups: dict[str, subprocess.Popen | None]) -> dict[str, float]:
+    """CPU seconds used so far by each named process group, PostgreSQL's server and this process.
+
+    Read from /proc: for where a benchmark's time goes, taken before and after a phase.
+    """
+    totals = {name: 0.0 for name in groups} | {"postgresql": 0.0, "benchmark": 0.0}
+    sessions = {p.pid: name for name, p in groups.items() if p is not None}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        stat = _stat(pid)
+        if stat is None:
+            continue
+        command, _, session, seconds = stat
+        if session in sessions:
+            totals[sessions[session]] += seconds
+        elif command == "postgres":
+            totals["postgresql"] += seconds
+        elif int(pid) == os.getpid():
+            totals["benchmark"] += seconds
+    return totals

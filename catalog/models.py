@@ -317,6 +317,9 @@ class Record(models.Model):
 
     objects = RecordQuerySet.as_manager()
 
+    # Fields naming stored objects: the object sweep keeps what they name (archive/references.py).
+    OBJECT_REFERENCES = ("original_sha256",)
+
     # What search indexes of a record, carried by each of its pages (search/documents.py
     # reads this): index field -> (kind, attribute path). "text" is analysed for Chinese,
     # "keyword" matches exactly (IDs, codes), "int" and "date" filter and sort. A path
@@ -360,8 +363,10 @@ class Page(models.Model):
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="pages",
                                verbose_name=_("record"))
     number = models.PositiveIntegerField(_("page number"), validators=[MinValueValidator(1)])
-    object_sha256 = models.CharField(_("image SHA-256"), max_length=64, blank=True)
-    thumbnail_sha256 = models.CharField(_("thumbnail SHA-256"), max_length=64, blank=True)
+    # Indexed for the object sweep, which looks up which of a batch of objects rows name.
+    object_sha256 = models.CharField(_("image SHA-256"), max_length=64, blank=True, db_index=True)
+    thumbnail_sha256 = models.CharField(_("thumbnail SHA-256"), max_length=64, blank=True,
+                                        db_index=True)
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
     dpi = models.PositiveIntegerField(_("resolution (dpi)"), null=True, blank=True)
@@ -372,6 +377,8 @@ class Page(models.Model):
     raw_ocr = models.TextField(_("raw OCR output"), blank=True)
     confidence = models.FloatField(_("OCR confidence"), null=True, blank=True)
     text_done_at = models.DateTimeField(_("text done at"), null=True, blank=True)
+
+    OBJECT_REFERENCES = ("object_sha256", "thumbnail_sha256")
 
     # The page's own searchable fields; the record's SEARCH_FIELDS come along.
     SEARCH_FIELDS = {

@@ -8,15 +8,15 @@ Errors are ``CatalogError`` subclasses naming the field and the rule.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from kernel import clock
+from kernel.locks import xact_lock
 
 from . import codes, identifiers
 from . import retention as rules
@@ -483,11 +483,7 @@ def record_receive(*, actor, fonds: Fonds, title: str, original_sha256: str,
     the hash makes concurrent receives of the same original wait for each
     other, so only one of them creates the record (SQLite serialises writes).
     """
-    if connection.vendor == "postgresql":
-        digest = hashlib.sha256(b"record_receive:" + original_sha256.encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    xact_lock("record_receive", original_sha256)
     existing = (Record.objects.select_for_update().filter(original_sha256=original_sha256)
                 .exclude(status=RecordStatus.DESTROYED).first())
     if existing is not None:

@@ -219,6 +219,14 @@ else:
         "OPTIONS": {"root": str(DATA_DIR / "objects")},
     }
 
+# The sweep (manage.py objects_sweep, daily on beat) keeps an object no row names for this
+# long after it was last put: the row naming it is written after the put.
+ARCHIVE_SWEEP_GRACE_HOURS = env_int("ARCHIVE_SWEEP_GRACE_HOURS", 24, minimum=1)
+# Large request bodies are spooled here, not to the system's /tmp: private to the archive's
+# user, and the sweep removes those a killed process left.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads")
+(DATA_DIR / "uploads").mkdir(mode=0o700, exist_ok=True)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -324,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
     "fixity-check-nightly": {
         "task": "archive.tasks.fixity_check_task",
         "schedule": env_int("FIXITY_CHECK_INTERVAL_SECONDS", 24 * 3600, minimum=60),
+    },
+    "objects-sweep-daily": {
+        "task": "archive.tasks.objects_sweep_task",
+        "schedule": env_int("OBJECTS_SWEEP_INTERVAL_SECONDS", 24 * 3600, minimum=60),
     },
     "ingest-sweep": {
         "task": "ingest.tasks.sweep_stuck_records",

@@ -39,12 +39,16 @@ class BatchItem(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items",
                               verbose_name=_("batch"))
     source = models.CharField(_("source file"), max_length=500)
-    original_sha256 = models.CharField(_("original SHA-256"), max_length=64, blank=True)
+    original_sha256 = models.CharField(_("original SHA-256"), max_length=64, blank=True,
+                                       db_index=True)
     record = models.ForeignKey(Record, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="batch_items", verbose_name=_("record"))
     refused = models.BooleanField(_("refused"), default=False)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+
+    # A refused file's original is kept too: the object sweep keeps what this names.
+    OBJECT_REFERENCES = ("original_sha256",)
 
     class Meta:
         verbose_name = _("batch item")

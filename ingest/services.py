@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from archive.services import stored_object_put
+from archive.audit import audit_log
+from archive.services import Swept, stored_object_put
 from catalog import services as catalog
 from catalog.models import Fonds
 
@@ -33,6 +34,28 @@ class Source:
 def batch_create(*, actor, source: str, label: str = "") -> Batch:
     return Batch.objects.create(created_by=actor if getattr(actor, "pk", None) else None,
                                 source=source, label=label[:300])
+
+
+def empty_batches_sweep(*, actor, before, dry_run: bool = False) -> list[Swept]:
+    """Remove batches made before ``before`` that never got a file (an upload killed early).
+
+    Each is locked and checked again before it goes, and audited (``batch_swept``).
+    """
+    swept = []
+    for batch in Batch.objects.filter(created_at__lt=before, items__isnull=True).order_by("pk"):
+        name = f"#{batch.pk} {batch.label}".strip()
+        if dry_run:
+            swept.append(Swept("empty_batch", name))
+            continue
+        with transaction.atomic():
+            locked = Batch.objects.select_for_update().filter(pk=batch.pk).first()
+            if locked is None or locked.items.exists():
+                continue
+            audit_log(actor=actor, action="batch_swept", obj=locked, source=locked.source,
+                      label=locked.label, created_at=locked.created_at.isoformat())
+            locked.delete()
+        swept.append(Swept("empty_batch", name))
+    return swept
 
 
 def file_ingest(*, actor, batch: Batch, source: Source, metadata: dict | None = None,

@@ -6,6 +6,7 @@ bytes twice is harmless and gives the same key. Keys are lower-case hex.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tempfile
@@ -44,6 +45,17 @@ class ObjectCorrupted(ObjectStoreError):
 class ObjectInfo:
     sha256: str
     size: int
+    # When the bytes were last written (listings give it; put and stat leave it None).
+    modified: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class TempFile:
+    """Something a write left behind: a partial file, an unfinished multipart upload."""
+
+    name: str
+    size: int
+    modified: dt.datetime
 
 
 def check_key(sha256: str) -> str:
@@ -85,9 +97,25 @@ def spooled(data: bytes | BinaryIO) -> Iterator[tuple[BinaryIO, str, int]]:
 class ObjectStore(ABC):
     """Put, get, stat, delete, check and list objects addressed by SHA-256."""
 
-    @abstractmethod
     def put(self, data: bytes | BinaryIO) -> ObjectInfo:
         """Store ``data`` and return its key and size; a second put of the same bytes is a no-op."""
+        with spooled(data) as (stream, digest, size):
+            return self.put_spooled(stream, digest, size)
+
+    def put_spooled(self, stream: BinaryIO, sha256: str, size: int) -> ObjectInfo:
+        """Store a copy made by ``spooled`` (its hash and size are trusted), read from its start.
+
+        An object already stored intact is left as it is; a damaged one of the
+        same key is written again from these bytes.
+        """
+        if not self.intact(sha256, size):
+            stream.seek(0)
+            self._write(stream, sha256, size)
+        return ObjectInfo(sha256, size)
+
+    @abstractmethod
+    def _write(self, stream: BinaryIO, sha256: str, size: int) -> None:
+        """Write the object whole under its key, replacing any stored one."""
 
     @abstractmethod
     def open(self, sha256: str) -> BinaryIO:
@@ -102,8 +130,20 @@ class ObjectStore(ABC):
         """Remove the object; deleting an absent object is not an error."""
 
     @abstractmethod
+    def inventory(self) -> Iterator[ObjectInfo]:
+        """Yield every stored object with its size and the time it was written."""
+
     def list(self) -> Iterator[str]:
         """Yield every stored key."""
+        for info in self.inventory():
+            yield info.sha256
+
+    def temp_files(self, *, before: dt.datetime) -> list[TempFile]:
+        """Return what interrupted writes left behind, last changed before ``before``."""
+        return []
+
+    def temp_remove(self, temp: TempFile) -> None:
+        """Remove one of ``temp_files``; one already gone is not an error."""
 
     def exists(self, sha256: str) -> bool:
         try:

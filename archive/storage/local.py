@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import CHUNK, ObjectInfo, ObjectNotFound, ObjectStore, check_key, spooled
+from .base import CHUNK, ObjectInfo, ObjectNotFound, ObjectStore, TempFile, check_key
+
+TEMP_PREFIX = ".incoming-"
+
+
+def _mtime(stat: os.stat_result) -> dt.datetime:
+    return dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC)
 
 
 class LocalObjectStore(ObjectStore):
@@ -21,27 +28,23 @@ class LocalObjectStore(ObjectStore):
         check_key(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def put(self, data: bytes | BinaryIO) -> ObjectInfo:
-        with spooled(data) as (stream, digest, size):
-            target = self._path(digest)
-            # A damaged object of the same size is written again from these intact bytes.
-            if self.intact(digest, size):
-                return ObjectInfo(digest, size)
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # Write beside the target and rename, so a crash never leaves half an object.
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    while chunk := stream.read(CHUNK):
-                        out.write(chunk)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.chmod(temp, 0o400)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-            return ObjectInfo(digest, size)
+    def _write(self, stream: BinaryIO, sha256: str, size: int) -> None:
+        target = self._path(sha256)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Write beside the target and rename, so a crash never leaves half an object
+        # (a killed process leaves the temporary file: temp_files finds it).
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(CHUNK):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temp, 0o400)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
 
     def open(self, sha256: str) -> BinaryIO:
         try:
@@ -58,7 +61,30 @@ class LocalObjectStore(ObjectStore):
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
 
-    def list(self) -> Iterator[str]:
+    def inventory(self) -> Iterator[ObjectInfo]:
         for path in sorted(self.root.glob("??/??/*")):
-            if not path.name.startswith(".") and len(path.name) == 64:
-                yield path.name
+            if path.name.startswith(".") or len(path.name) != 64:
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # deleted while listing
+                continue
+            yield ObjectInfo(path.name, stat.st_size, _mtime(stat))
+
+    def temp_files(self, *, before: dt.datetime) -> list[TempFile]:
+        found = []
+        for path in sorted(self.root.glob(f"??/??/{TEMP_PREFIX}*")):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            if _mtime(stat) < before:
+                found.append(TempFile(str(path.relative_to(self.root)), stat.st_size,
+                                      _mtime(stat)))
+        return found
+
+    def temp_remove(self, temp: TempFile) -> None:
+        path = self.root / temp.name
+        if not path.name.startswith(TEMP_PREFIX) or path.parent.parent.parent != self.root:
+            raise ValueError(f"not a temporary file of this store: {temp.name!r}")
+        path.unlink(missing_ok=True)

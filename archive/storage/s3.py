@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -9,7 +10,7 @@ import urllib3
 from minio import Minio
 from minio.error import S3Error
 
-from .base import ObjectInfo, ObjectNotFound, ObjectStore, StoreUnavailable, check_key, spooled
+from .base import ObjectInfo, ObjectNotFound, ObjectStore, StoreUnavailable, TempFile, check_key
 
 _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
 
@@ -45,25 +46,24 @@ class S3ObjectStore(ObjectStore):
             raise StoreUnavailable(f"S3 at {self.client._base_url.host}: {exc}") from exc
         self._bucket_ready = True
 
-    def _call(self, fn, *args, sha256: str | None = None, **kwargs):
+    def _call(self, fn, *args, sha256: str | None = None, gone: frozenset = frozenset(), **kwargs):
+        """Call the client; a missing ``sha256`` is ``ObjectNotFound``, an error in ``gone`` None."""
         self._ensure_bucket()
         try:
             return fn(*args, **kwargs)
         except S3Error as exc:
             if exc.code in _MISSING and sha256:
                 raise ObjectNotFound(sha256) from None
-            raise StoreUnavailable(f"S3 error {exc.code}: {exc.message}") from exc
+            if exc.code in gone:
+                return None
+            raise _unavailable(exc) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise StoreUnavailable(f"S3 unreachable: {exc}") from exc
+            raise _unavailable(exc) from exc
 
-    def put(self, data: bytes | BinaryIO) -> ObjectInfo:
-        with spooled(data) as (stream, digest, size):
-            # Read an existing object back (a download): a damaged one is uploaded again.
-            if self.intact(digest, size):
-                return ObjectInfo(digest, size)
-            self._call(self.client.put_object, self.bucket, self._key(digest), stream, size,
-                       metadata={"x-amz-meta-sha256": digest})
-            return ObjectInfo(digest, size)
+    def _write(self, stream: BinaryIO, sha256: str, size: int) -> None:
+        # A large object goes up in parts; a killed upload leaves them: temp_files finds them.
+        self._call(self.client.put_object, self.bucket, self._key(sha256), stream, size,
+                   metadata={"x-amz-meta-sha256": sha256})
 
     def open(self, sha256: str) -> BinaryIO:
         response = self._call(self.client.get_object, self.bucket, self._key(sha256), sha256=sha256)
@@ -76,7 +76,7 @@ class S3ObjectStore(ObjectStore):
     def delete(self, sha256: str) -> None:
         self._call(self.client.remove_object, self.bucket, self._key(sha256))
 
-    def list(self) -> Iterator[str]:
+    def inventory(self) -> Iterator[ObjectInfo]:
         objects = self._call(self.client.list_objects, self.bucket, prefix=self.prefix,
                              recursive=True)
         # The listing is fetched page by page while iterating: errors surface here.
@@ -84,11 +84,39 @@ class S3ObjectStore(ObjectStore):
             for obj in objects:
                 name = obj.object_name.rsplit("/", 1)[-1]
                 if len(name) == 64:
-                    yield name
-        except S3Error as exc:
-            raise StoreUnavailable(f"S3 error {exc.code}: {exc.message}") from exc
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise StoreUnavailable(f"S3 unreachable: {exc}") from exc
+                    yield ObjectInfo(name, obj.size, obj.last_modified)
+        except (S3Error, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise _unavailable(exc) from exc
+
+    # minio has no public call for unfinished multipart uploads (7.x dropped it); the
+    # client's own ListMultipartUploads and AbortMultipartUpload requests are used, with
+    # the version pinned in requirements.lock.
+    def temp_files(self, *, before: dt.datetime) -> list[TempFile]:
+        found, marker = [], None
+        while True:
+            result = self._call(self.client._list_multipart_uploads, self.bucket,
+                                prefix=self.prefix, key_marker=marker)
+            for upload in result.uploads:
+                started = upload.initiated_time
+                if started is not None and started < before:
+                    found.append(TempFile(f"{upload.object_name}?uploadId={upload.upload_id}",
+                                          0, started))
+            if not result.is_truncated or not result.next_key_marker:
+                return found
+            marker = result.next_key_marker
+
+    def temp_remove(self, temp: TempFile) -> None:
+        key, _, upload_id = temp.name.partition("?uploadId=")
+        if not key.startswith(self.prefix) or not upload_id:
+            raise ValueError(f"not an upload of this store: {temp.name!r}")
+        self._call(self.client._abort_multipart_upload, self.bucket, key, upload_id,
+                   gone=frozenset({"NoSuchUpload"}))
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    if isinstance(exc, S3Error):
+        return StoreUnavailable(f"S3 error {exc.code}: {exc.message}")
+    return StoreUnavailable(f"S3 unreachable: {exc}")
 
 
 class _Stream:

@@ -26,6 +26,7 @@ from catalog import services as catalog
 from catalog.errors import RetentionError
 from catalog.models import Fonds, Member, Record, RecordStatus, Unit
 from kernel.errors import DomainError
+from kernel.locks import xact_lock
 from kernel.transitions import TransitionRefused
 
 from ..formats import MIME
@@ -205,13 +206,21 @@ def core_document_accept(*, client: CoreClient, idempotency_key: str, fingerprin
     ``formed_on`` a date). The same bytes pushed again under another key give
     the record already archived (200, ``duplicate``), never a second one. Under
     the same key, the first answer is returned (or the request refused when it
-    differs), also when two such requests race. ``call_log(status, **details)``
-    writes the API call's own audit event in the same transaction.
+    differs), also when two such requests race: the key is locked and looked up
+    again before the original is stored, so a refused request stores nothing.
+    ``call_log(status, **details)`` writes the API call's own audit event in the
+    same transaction.
     """
+    def earlier() -> CoreDocument | None:
+        return CoreDocument.objects.filter(client=client, idempotency_key=idempotency_key).first()
+
     try:
+        # One transaction and one append to the audit chain for the whole acceptance.
         with transaction.atomic(), audit_batch():
-            # The bytes are written before their row (content-addressed: an abandoned
-            # request leaves no row behind); the row and its event join this transaction.
+            xact_lock("core_document_key", f"{client.pk}:{idempotency_key}")
+            if (first := earlier()) is not None:
+                return core_document_replay(document=first, fingerprint=fingerprint)
+            # Written before any row names it; one left by a request refused later is swept.
             stored = stored_object_put(actor=client.user, data=data, content_type=MIME[kind])
             acceptance = _accept(client, idempotency_key, fingerprint, submission, file_name,
                                  stored.sha256, status_url)
@@ -220,11 +229,9 @@ def core_document_accept(*, client: CoreClient, idempotency_key: str, fingerprin
                          replayed=False)
             return acceptance
     except IntegrityError:
-        earlier = CoreDocument.objects.filter(client=client, idempotency_key=idempotency_key).first()
-        if earlier is None:
+        if (first := earlier()) is None:
             raise
-        return core_document_replay(document=earlier, fingerprint=fingerprint)
-
+        return core_document_replay(document=first, fingerprint=fingerprint)
 
 def _accept(client, key, fingerprint, submission, file_name, sha256, status_url) -> Acceptance:
     actor = client.user

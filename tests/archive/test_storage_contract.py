@@ -1,5 +1,6 @@
 """One contract for every object-store backend: local directory and S3 (SeaweedFS here)."""
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -8,6 +9,7 @@ import uuid
 import pytest
 
 from archive.storage import ObjectCorrupted, ObjectNotFound, StoreUnavailable
+from archive.storage.base import TempFile
 from archive.storage.local import LocalObjectStore
 from archive.storage.s3 import S3ObjectStore
 from tests.conftest import required_env
@@ -63,6 +65,34 @@ class ObjectStoreContract:
         keys = {store.put(f"object {i}".encode()).sha256 for i in range(5)}
         assert keys <= set(store.list())
 
+    def test_inventory_gives_each_object_with_its_size_and_time_written(self, store):
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)  # the S3 server's clock may differ
+        info = store.put(b"inventory me")
+        listed = {i.sha256: i for i in store.inventory()}
+        assert listed[info.sha256].size == len(b"inventory me")
+        assert start < listed[info.sha256].modified < start + dt.timedelta(minutes=10)
+
+    def test_listing_a_deleted_object_no_more(self, store):
+        info = store.put(b"listed, then deleted")
+        store.delete(info.sha256)
+        assert info.sha256 not in set(store.list())
+
+    def test_temp_files_of_a_killed_write_are_found_by_age_and_removed(self, store, leave_temp):
+        name = leave_temp(store)
+        now = dt.datetime.now(dt.UTC)
+        assert store.temp_files(before=now - dt.timedelta(hours=1)) == []
+        found = store.temp_files(before=now + dt.timedelta(hours=1))
+        assert [t.name for t in found] == [name]
+        store.temp_remove(found[0])
+        assert store.temp_files(before=now + dt.timedelta(hours=1)) == []
+        store.temp_remove(found[0])  # already gone: not an error
+
+    def test_removing_something_not_a_temp_file_is_refused(self, store):
+        info = store.put(b"an object, not a temp file")
+        with pytest.raises(ValueError):
+            store.temp_remove(TempFile(info.sha256, info.size, dt.datetime.now(dt.UTC)))
+        assert store.exists(info.sha256)
+
     def test_rehash_reads_back_what_is_stored(self, store):
         info = store.put(b"fixity")
         assert store.rehash(info.sha256) == info.sha256
@@ -105,6 +135,15 @@ class TestLocalObjectStore(ObjectStoreContract):
             os.chmod(path, 0o400)
         return flip
 
+    @pytest.fixture
+    def leave_temp(self):
+        def partial(store):
+            folder = store.root / "ab" / "cd"
+            folder.mkdir(parents=True)
+            (folder / ".incoming-k1").write_bytes(b"half an object")
+            return "ab/cd/.incoming-k1"
+        return partial
+
     def test_no_partial_file_is_left_beside_objects(self, store, tmp_path):
         store.put(b"x" * 1000)
         leftovers = [p for p in (tmp_path / "objects").rglob(".incoming-*")]
@@ -127,6 +166,17 @@ class TestS3ObjectStore(ObjectStoreContract):
             store.client.put_object(store.bucket, store._key(sha256), io.BytesIO(bytes(data)),
                                     len(data))
         return flip
+
+    @pytest.fixture
+    def leave_temp(self):
+        def unfinished_upload(store):
+            key = store._key("ab" * 32)
+            store._ensure_bucket()
+            upload_id = store.client._create_multipart_upload(store.bucket, key, {})
+            store.client._upload_part(store.bucket, key, b"x" * (5 * 1024 * 1024), None,
+                                      upload_id, 1)
+            return f"{key}?uploadId={upload_id}"
+        return unfinished_upload
 
     def test_an_unreachable_server_is_reported_as_unavailable(self):
         store = S3ObjectStore(endpoint="127.0.0.1:1", access_key="a", secret_key="b",
