@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from counter import free_port, percentile  # noqa: E402  (same helpers as the counter bench)
 import processes  # noqa: E402  (start and always stop what the benchmark runs)
+from config import gunicorn as web  # noqa: E402  (the web server's settings as deployed)
 
 
 def bench_database(url: str) -> str:
@@ -98,8 +99,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=8, help="concurrent pushing threads")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=web.workers,
+                        help="gunicorn workers (default from config/gunicorn.py)")
+    parser.add_argument("--threads", type=int, default=web.threads,
+                        help="threads per gunicorn worker (default from config/gunicorn.py)")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--repeats", type=int, default=100, help="pushes sent again")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for ready")
@@ -140,7 +143,8 @@ def main() -> None:
                                           rate_limit=1_000_000, callback_url=receiver.url)
             port = free_port()
             env = dict(os.environ)
-            server = processes.start(processes.gunicorn_command(port, args.workers, args.threads), env)
+            server = processes.start(
+                processes.gunicorn_command(port, args.workers, args.threads), env)
             worker = (None if args.worker_after_push
                       else processes.start(processes.worker_command(args.concurrency), env))
             base = f"http://127.0.0.1:{port}"
@@ -219,7 +223,8 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     s50, s95 = statistics.median(static), percentile(static, 0.95)
     when = "started after the pushes" if args.worker_after_push else "running during the pushes"
     print(f"\n{len(answers)} pushes of one-page PDFs by {args.clients} concurrent clients; "
-          f"gunicorn {args.workers}×{args.threads} threads and a Celery worker ({args.concurrency} processes, "
+          f"gunicorn {args.workers}×{args.threads} threads and a Celery worker ({args.concurrency} processes "
+          f"at nice {processes.WORKER_NICENESS}, "
           f"{when}) on the same {os.cpu_count()} cores; load average at the start "
           + " / ".join(f"{x:.2f}" for x in args.load_at_start))
     print(f"accepted: {len(accepted)} in {push_seconds:.1f} s = {len(accepted) / push_seconds:.1f}/s"

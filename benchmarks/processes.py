@@ -17,16 +17,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# As in docker-compose.yml and scripts/run: background work yields the CPU to people waiting.
+WORKER_NICENESS = 10
 
 
-def gunicorn_command(port: int, workers: int, threads: int = 4) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-            "--log-level", "warning"]
+def gunicorn_command(port: int, workers: int | None = None,
+                     threads: int | None = None) -> list[str]:
+    """The web server as deployed (config/gunicorn.py), on ``port``; workers/threads override."""
+    extra = [*(["--workers", str(workers)] if workers else []),
+             *(["--threads", str(threads)] if threads else [])]
+    return [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.py",
+            "--bind", f"127.0.0.1:{port}", *extra, "--log-level", "warning"]
 
 
-def worker_command(concurrency: int) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency",
+def worker_command(concurrency: int, nice: int = WORKER_NICENESS) -> list[str]:
+    """A Celery worker as deployed: below the web server's CPU priority (``nice``)."""
+    return ["nice", "-n", str(nice), sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--concurrency",
             str(concurrency), "-Q", "celery,ocr", "--loglevel", "WARNING", "--without-gossip",
             "--without-mingle", "--prefetch-multiplier", "1"]
 
