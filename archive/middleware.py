@@ -98,17 +98,26 @@ class NoStoreMiddleware:
         return response
 
 
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with inline style in the admin.
+# Pages whose third-party code needs more than the policy in settings, by URL name of the
+# path prefix: Wagtail's admin and the API's docs (Swagger UI, ReDoc) set inline styles.
+# No page, these included, runs inline script.
+POLICY_ADDITIONS = {
+    "wagtailadmin_home": {"style-src": ["'unsafe-inline'"]},
+    "api-docs": {"style-src": ["'unsafe-inline'"]},
+    "api-redoc": {"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]},
+}
 
-    Wagtail's admin sets ``style`` attributes in its own templates and scripts; no page,
-    the admin's included, runs inline script.
-    """
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), plus POLICY_ADDITIONS by path."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path_info.startswith(reverse("wagtailadmin_home")):
-            parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
+        if report_only:
+            return parts
+        for name, additions in POLICY_ADDITIONS.items():
+            if request.path_info.startswith(reverse(name)):
+                parts.update = {**(parts.update or {}), **additions}
         return parts
 
 
@@ -118,7 +127,7 @@ def counter_staff(user) -> bool:
 
 
 class CounterSessionMiddleware:
-    """Give counter staff a session that ends ``ARCHIVE_COUNTER_SESSION_SECONDS`` after their last request.
+    """End a counter clerk's session ``ARCHIVE_COUNTER_SESSION_SECONDS`` after the last request.
 
     Applied on the answer, so the sign-in itself sets it; saved with every answer, so
     each request starts the idle time again. Other roles keep ``SESSION_COOKIE_AGE``.

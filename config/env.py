@@ -67,7 +67,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_networks(name: str) -> list[str]:
-    """Return a comma-separated list of IP addresses or networks (``10.0.0.5``, ``172.16.0.0/12``)."""
+    """Return a comma-separated list of IP addresses or networks (``10.0.0.5,172.16.0.0/12``)."""
     import ipaddress
 
     entries = env_list(name, [])
