@@ -13,6 +13,14 @@ from tests.conftest import ARTIFACTS, sign_in, watch_problems
 from tests.search.conftest import tantivy_search  # noqa: F401  (fixture)
 
 
+def goto(page, url):
+    """Open ``url`` and check it came with the policy: a page without one proves nothing."""
+    response = page.goto(url)
+    policy = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in policy and "unsafe-eval" not in policy, policy
+    return response
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_counter_runs_its_scripts_under_the_policy(browser, live_server, clerk, scanned):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -36,7 +44,7 @@ def test_the_counter_runs_its_scripts_under_the_policy(browser, live_server, cle
     page.click("button[data-act=prev]")
     page.wait_for_function("() => document.querySelector('.ct-sheet:not([hidden]) img').complete")
     page.screenshot(path=ARTIFACTS / "csp-counter-record.png", full_page=True)
-    page.goto(f"{live_server.url}/counter/find/?q=养老")
+    goto(page, f"{live_server.url}/counter/find/?q=养老")
     page.screenshot(path=ARTIFACTS / "csp-counter-find.png", full_page=True)
     assert problems == [], "\n".join(problems)
 
@@ -54,18 +62,18 @@ def test_the_admin_pages_run_under_the_policy(browser, live_server, officer, sca
     page.wait_for_timeout(500)  # the flyout slides in
     page.screenshot(path=ARTIFACTS / "csp-admin-menu.png")
 
-    page.goto(f"{live_server.url}/admin/record/inspect/{record.pk}/")
+    goto(page, f"{live_server.url}/admin/record/inspect/{record.pk}/")
     page.screenshot(path=ARTIFACTS / "csp-admin-record.png", full_page=True)
-    page.goto(f"{live_server.url}/admin/record/edit/{record.pk}/")
+    goto(page, f"{live_server.url}/admin/record/edit/{record.pk}/")
     page.screenshot(path=ARTIFACTS / "csp-admin-record-edit.png")
 
-    page.goto(f"{live_server.url}/admin/archive-search/?q=养老")
+    goto(page, f"{live_server.url}/admin/archive-search/?q=养老")
     assert "个档案" in page.inner_text("body")
     page.screenshot(path=ARTIFACTS / "csp-admin-search.png", full_page=True)
-    page.goto(f"{live_server.url}/admin/ingest/upload/")
+    goto(page, f"{live_server.url}/admin/ingest/upload/")
     page.screenshot(path=ARTIFACTS / "csp-admin-upload.png")
     batch = record.batch_items.get().batch_id
-    page.goto(f"{live_server.url}/admin/ingest/batch/{batch}/")
+    goto(page, f"{live_server.url}/admin/ingest/batch/{batch}/")
     page.screenshot(path=ARTIFACTS / "csp-admin-batch.png")
     assert problems == [], "\n".join(problems)
 
@@ -75,7 +83,7 @@ def test_wagtails_date_chooser_starts_without_its_inline_script(browser, live_se
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     problems = watch_problems(page)
     sign_in(page, live_server, "zhao.lei")
-    page.goto(f"{live_server.url}/admin/auditevent/")
+    goto(page, f"{live_server.url}/admin/auditevent/")
     page.click("button[aria-label='显示过滤器']")
     page.click("button[aria-controls='drilldown-id_occurred_at']")
     page.click("#id_occurred_at")
@@ -88,10 +96,10 @@ def test_wagtails_date_chooser_starts_without_its_inline_script(browser, live_se
 def test_the_api_docs_render_under_the_policy(browser, live_server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems = watch_problems(page)
-    page.goto(f"{live_server.url}/api/v1/docs/")
+    goto(page, f"{live_server.url}/api/v1/docs/")
     page.wait_for_selector(".opblock", timeout=15000)
     page.screenshot(path=ARTIFACTS / "csp-api-docs.png")
-    page.goto(f"{live_server.url}/api/v1/redoc/")
+    goto(page, f"{live_server.url}/api/v1/redoc/")
     page.wait_for_selector("[data-section-id]", timeout=15000)
     page.screenshot(path=ARTIFACTS / "csp-api-redoc.png")
     # ReDoc's "by Redocly" logo is on a CDN: the policy keeps the closed network closed.
