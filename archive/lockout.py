@@ -20,12 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
 from kernel.counters import window_count
+from kernel.http import client_address
 
 PREFIX = "lockout:"
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 
 
 def _key(kind: str, value: str) -> str:
@@ -79,7 +76,7 @@ class LockoutBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(self._username_field())
-        if locked(username, client_ip(request)):
+        if locked(username, client_address(request)):
             raise PermissionDenied("locked out")  # authenticate() stops and signals the failure
         return super().authenticate(request, username=username, password=password, **kwargs)
 
@@ -96,7 +93,7 @@ class LockoutLoginForm(LoginForm):
         try:
             return super().clean()
         except ValidationError:
-            if locked(self.cleaned_data.get("username"), client_ip(self.request)):
+            if locked(self.cleaned_data.get("username"), client_address(self.request)):
                 raise ValidationError(
                     _("Too many failed sign-ins: this account or address is locked for "
                       "%(minutes)d minutes. Try again later or ask an administrator."),

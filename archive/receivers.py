@@ -4,6 +4,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from catalog.signals import catalog_changed, personal_data_read
+from kernel.http import client_address
 from kernel.transitions import transitioned
 from search.signals import index_rebuilt, search_performed
 
@@ -44,14 +45,10 @@ def audit_search_rebuild(sender, actor, details, **kwargs):
               obj=AuditSubject(type="search.index", label="search index"), **details)
 
 
-def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
-
-
 @receiver(user_logged_in, dispatch_uid="archive.audit.login")
 def audit_login(sender, request, user, **kwargs):
     lockout.record_success(user.get_username())
-    audit_log(actor=user, action="login", obj=_user_subject(user), ip=_ip(request))
+    audit_log(actor=user, action="login", obj=_user_subject(user), ip=client_address(request))
 
 
 @receiver(user_logged_out, dispatch_uid="archive.audit.logout")
@@ -64,9 +61,9 @@ def audit_logout(sender, request, user, **kwargs):
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     # Counted for the lockout; only the first failure and each lockout are events.
     username = str(credentials.get("username", ""))[:150]
-    for action, details in lockout.record_failure(username, _ip(request)):
+    for action, details in lockout.record_failure(username, client_address(request)):
         audit_log(actor=None, action=action, obj=AuditSubject(type="auth.User", label=username),
-                  ip=_ip(request), **details)
+                  ip=client_address(request), **details)
 
 
 def _user_subject(user) -> AuditSubject:

@@ -66,6 +66,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Return a comma-separated list of IP addresses or networks (``10.0.0.5,172.16.0.0/12``)."""
+    import ipaddress
+
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise _fail(name, entry, "IP addresses or networks, comma-separated") from None
+    return entries
+
+
 def env_data_dir(name: str, default: str) -> Path:
     """Return the data directory, private to this user; refuse one we cannot write.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from .env import (env_bool, env_choice, env_data_dir, env_database, env_int, env_list,
-                  env_str)
+                  env_networks, env_str)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_data_dir("ARCHIVE_DATA_DIR", str(BASE_DIR / "var"))
@@ -69,6 +69,46 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
+# --- Transport and headers ----------------------------------------------------------------
+# In production the agency's TLS-terminating proxy sits in front (README.md, "Production") and
+# sets X-Forwarded-Proto and X-Forwarded-For. Saying so turns https-only, secure cookies and
+# HSTS on by default; the embedded default serves plain http on loopback and keeps them off.
+_behind_tls_proxy = env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_tls_proxy else None
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", _behind_tls_proxy)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", _behind_tls_proxy)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", _behind_tls_proxy)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS",
+                              365 * 24 * 3600 if _behind_tls_proxy else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# The proxies whose X-Forwarded-For is believed (addresses or networks): kernel/http.py.
+ARCHIVE_TRUSTED_PROXIES = env_networks("ARCHIVE_TRUSTED_PROXIES")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Counter staff sign out after this long without a request; other roles keep SESSION_COOKIE_AGE.
+ARCHIVE_COUNTER_SESSION_SECONDS = env_int("ARCHIVE_COUNTER_SESSION_SECONDS", 15 * 60, minimum=60)
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
+
+# No inline script anywhere (archive/middleware.py adds inline style on Wagtail's admin pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 INSTALLED_APPS = [
     "catalog",
     "archive",
@@ -85,6 +125,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -99,10 +140,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise: static files may be cached; every other answer is not (no-store).
+    "archive.middleware.NoStoreMiddleware",
+    "archive.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "archive.middleware.CounterSessionMiddleware",
     "archive.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

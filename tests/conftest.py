@@ -119,6 +119,24 @@ def browser():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+def watch_problems(page) -> list[str]:
+    """Collect the page's console errors, uncaught exceptions and CSP violations, on every page."""
+    problems: list[str] = []
+    page.expose_function("__cspViolation", lambda text: problems.append(f"CSP {text}"))
+    page.add_init_script(CSP_LISTENER)
+    page.on("console", lambda m: problems.append(f"console {m.text} @ {m.location}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"exception {e}"))
+    return problems
+
+
 def sign_in(page, live_server, username: str):
     page.goto(f"{live_server.url}/")
     page.fill("input[name=username]", username)

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from kernel.errors import DomainError
+from kernel.http import client_address
 
 from . import selectors, services
 from .auth import ClientRateThrottle, CoreTokenAuthentication, HasScope, refused_call
@@ -85,7 +86,7 @@ class CoreAPIView(APIView):
     def handle_exception(self, exc):
         # A missing or refused token: counted per address, answered 429 past the limit.
         if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
-            self.refused, wait = refused_call(self.request.META.get("REMOTE_ADDR", ""))
+            self.refused, wait = refused_call(client_address(self.request))
             if wait is not None:
                 exc = exceptions.Throttled(wait=wait)
         return super().handle_exception(exc)
@@ -106,7 +107,7 @@ class CoreAPIView(APIView):
         return {**getattr(self, "audit_details", {}),
                 "ms": round((time.monotonic() - getattr(self, "started", time.monotonic()))
                             * 1000, 1),
-                "ip": request.META.get("REMOTE_ADDR", "")}
+                "ip": client_address(request)}
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -69,7 +69,7 @@ def test_clerk_goes_from_id_number_to_member_record_highlighted_page_and_print(
 
     page.click(f"text={scanned['record'].archive_code}")
     page.wait_for_url("**/counter/record/**")
-    page.wait_for_function("document.querySelector('.ct-sheet:not([hidden]) img').complete")
+    page.wait_for_function("() => document.querySelector('.ct-sheet:not([hidden]) img').complete")
     assert page.inner_text(".ct-pageno") == "1 / 2"
     hits = page.locator(".ct-sheet:not([hidden]) .ct-hit-box")
     assert hits.count() >= 1 and hits.first.is_visible()
@@ -80,7 +80,7 @@ def test_clerk_goes_from_id_number_to_member_record_highlighted_page_and_print(
 
     page.keyboard.press("ArrowRight")
     assert page.inner_text(".ct-pageno") == "2 / 2"
-    page.wait_for_function("document.querySelector('.ct-sheet:not([hidden]) img').complete")
+    page.wait_for_function("() => document.querySelector('.ct-sheet:not([hidden]) img').complete")
     assert "缴费明细" in page.inner_text(".ct-text:not([hidden])")
     page.keyboard.press("+")
     assert page.inner_text(".ct-zoom") == "125%"

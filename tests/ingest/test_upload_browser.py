@@ -27,7 +27,7 @@ def test_officer_uploads_in_the_browser_and_watches_the_batch(browser, live_serv
     page.wait_for_url(f"{live_server.url}/admin/ingest/batch/*/")
 
     process_records(list(Record.objects.values_list("pk", flat=True)), processes=1)
-    page.wait_for_function("document.querySelector('[data-rows]').innerText.includes('已就绪')",
+    page.wait_for_function("() => document.querySelector('[data-rows]').innerText.includes('已就绪')",
                            timeout=15000)
     page.screenshot(path=ARTIFACTS / "ingest-batch.png")
     body = page.inner_text("body")

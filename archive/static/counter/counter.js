@@ -16,6 +16,15 @@
 
   var viewer = document.querySelector(".ct-viewer");
   if (!viewer) { return; }
+  // Search hits boxed on the page: percentages of the image, from data attributes.
+  document.querySelectorAll(".ct-hits[data-share]").forEach(function (hits) {
+    hits.style.height = "calc(" + hits.dataset.share + " * 100%)";
+  });
+  document.querySelectorAll(".ct-hit-box[data-box]").forEach(function (box) {
+    var b = box.dataset.box.split(" ");
+    box.style.left = b[0] + "%"; box.style.top = b[1] + "%";
+    box.style.width = b[2] + "%"; box.style.height = b[3] + "%";
+  });
   var sheets = Array.prototype.slice.call(document.querySelectorAll(".ct-sheet"));
   var texts = Array.prototype.slice.call(document.querySelectorAll(".ct-text"));
   var thumbs = Array.prototype.slice.call(document.querySelectorAll(".ct-thumb"));
