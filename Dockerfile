@@ -14,4 +14,5 @@ COPY . .
 RUN useradd --system --home /app archive && mkdir -p /data && chown archive /data
 USER archive
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# Processes, one thread each, bound to 0.0.0.0:8000 (config/gunicorn.py; WEB_WORKERS to change).
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py"]
