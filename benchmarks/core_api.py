@@ -104,6 +104,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=web.threads,
                         help="threads per gunicorn worker (default from config/gunicorn.py)")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
+    parser.add_argument("--worker-nice", type=int, default=processes.WORKER_NICENESS,
+                        help="the Celery worker's niceness (as deployed by default)")
     parser.add_argument("--repeats", type=int, default=100, help="pushes sent again")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for ready")
     parser.add_argument("--worker-after-push", action="store_true",
@@ -146,7 +148,7 @@ def main() -> None:
             server = processes.start(
                 processes.gunicorn_command(port, args.workers, args.threads), env)
             worker = (None if args.worker_after_push
-                      else processes.start(processes.worker_command(args.concurrency), env))
+                      else processes.start(processes.worker_command(args.concurrency, args.worker_nice), env))
             base = f"http://127.0.0.1:{port}"
             try:
                 processes.wait_for_http(f"{base}/static/counter/counter.css", server)
@@ -182,7 +184,7 @@ def main() -> None:
                        for name, used in processes.cpu_seconds(groups).items()}
                 repeats = run_threads(args.clients, docs[:args.repeats], push)
                 if worker is None:
-                    worker = processes.start(processes.worker_command(args.concurrency), env)
+                    worker = processes.start(processes.worker_command(args.concurrency, args.worker_nice), env)
                 print(f"pushed; waiting for every document to be ready …", flush=True)
                 ids = [a.body.get("id") for a in answers if a.status == 201]
                 ready_started = time.perf_counter()
@@ -223,8 +225,8 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     s50, s95 = statistics.median(static), percentile(static, 0.95)
     when = "started after the pushes" if args.worker_after_push else "running during the pushes"
     print(f"\n{len(answers)} pushes of one-page PDFs by {args.clients} concurrent clients; "
-          f"gunicorn {args.workers}×{args.threads} threads and a Celery worker ({args.concurrency} processes "
-          f"at nice {processes.WORKER_NICENESS}, "
+          f"gunicorn ({web.worker_class}) {args.workers}×{args.threads} threads and a Celery worker ({args.concurrency} processes "
+          f"at nice {args.worker_nice}, "
           f"{when}) on the same {os.cpu_count()} cores; load average at the start "
           + " / ".join(f"{x:.2f}" for x in args.load_at_start))
     print(f"accepted: {len(accepted)} in {push_seconds:.1f} s = {len(accepted) / push_seconds:.1f}/s"

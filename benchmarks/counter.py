@@ -272,7 +272,7 @@ def main() -> None:
         baseline = statistics.median(timings["static (baseline)"])
         total = sum(len(v) for v in timings.values())
         print(f"\n{args.records:,} records, {args.clerks} clerks × {args.rounds} visits, "
-              f"{args.workers} gunicorn workers × {web.threads} threads, {os.cpu_count()} cores; {total} requests "
+              f"{args.workers} gunicorn workers ({web.worker_class}) × {web.threads} threads, {os.cpu_count()} cores; {total} requests "
               f"in {elapsed:.1f} s ({total / elapsed:.0f}/s)")
         print(f"{'view':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p50 ÷ static':>13}")
         for view in ("search: ID number", "member view", "search: name", "record view",
