@@ -1,14 +1,15 @@
-"""Objects as files in a local directory: ``root/ab/cd/abcd…``."""
+"""Objects as files in a local directory: ``root/ab/cd/abcd…``; named ones under ``root/named/``."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import CHUNK, ObjectInfo, ObjectNotFound, ObjectStore, check_key, spooled
+from .base import CHUNK, ObjectInfo, ObjectNotFound, ObjectStore, check_key, check_name, spooled
 
 
 class LocalObjectStore(ObjectStore):
@@ -21,6 +22,9 @@ class LocalObjectStore(ObjectStore):
         check_key(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
+    def _named_path(self, name: str) -> Path:
+        return self.root / "named" / check_name(name)
+
     def put(self, data: bytes | BinaryIO) -> ObjectInfo:
         with spooled(data) as (stream, digest, size):
             target = self._path(digest)
@@ -29,19 +33,30 @@ class LocalObjectStore(ObjectStore):
                 return ObjectInfo(digest, size)
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             # Write beside the target and rename, so a crash never leaves half an object.
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    while chunk := stream.read(CHUNK):
-                        out.write(chunk)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.chmod(temp, 0o400)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            _write_beside(target, stream, os.replace)
             return ObjectInfo(digest, size)
+
+    def _create_named(self, name: str, data: bytes) -> bool:
+        target = self._named_path(name)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            _write_beside(target, io.BytesIO(data), os.link)  # link() refuses an existing name
+        except FileExistsError:
+            return False
+        return True
+
+    def get_named(self, name: str) -> bytes:
+        try:
+            return self._named_path(name).read_bytes()
+        except FileNotFoundError:
+            raise ObjectNotFound(name) from None
+
+    def list_named(self, prefix: str) -> Iterator[str]:
+        base = self.root / "named"
+        folder = base / check_name(prefix, prefix=True)
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                yield path.relative_to(base).as_posix()
 
     def open(self, sha256: str) -> BinaryIO:
         try:
@@ -62,3 +77,21 @@ class LocalObjectStore(ObjectStore):
         for path in sorted(self.root.glob("??/??/*")):
             if not path.name.startswith(".") and len(path.name) == 64:
                 yield path.name
+
+
+def _write_beside(target: Path, stream: BinaryIO, place) -> None:
+    """Write ``stream`` to a read-only file beside ``target``, then ``place(temp, target)``.
+
+    Whatever ``place`` does (replace, link), a crash never leaves half a file at ``target``.
+    """
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o400)
+        place(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)
