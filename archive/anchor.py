@@ -149,7 +149,12 @@ class CheckpointLog:
         return Checkpoint.parse(tail.rsplit(b"\n", 1)[-1]) if tail else None
 
     def append(self, checkpoint: Checkpoint) -> None:
-        os.write(self._fd, checkpoint.to_bytes() + b"\n")
+        line = checkpoint.to_bytes() + b"\n"
+        size = os.fstat(self._fd).st_size
+        if size and os.pread(self._fd, 1, size - 1) != b"\n":
+            line = b"\n" + line  # a line cut short by a crash stays a line of its own
+        if os.write(self._fd, line) != len(line):
+            raise OSError(f"{checkpoint_file()}: short write of a checkpoint")
         os.fsync(self._fd)
 
 

@@ -185,6 +185,18 @@ def test_while_the_store_is_down_no_checkpoint_is_written_anywhere(local_store, 
     assert audit_chain_verify().ok
 
 
+def test_a_line_cut_short_by_a_crash_does_not_swallow_the_next_checkpoint(local_store, anchor_files):
+    _events(2)
+    checkpoint, _ = _checkpoint()
+    log = anchor_files / "audit" / "checkpoints.log"
+    log.write_bytes(log.read_bytes()[:-40])
+    _events(1)
+    later, appended = _checkpoint()
+    assert appended and _log_lines(anchor_files)[1] == later.to_bytes().decode()
+    report = audit_chain_verify()
+    assert not report.ok and report.anchor_problems[0].startswith("checkpoint file line 1")
+
+
 def test_a_checkpoint_stored_but_not_appended_is_adopted_by_the_next_run(local_store, anchor_files):
     _events(2)
     checkpoint, _ = _checkpoint()
@@ -297,9 +309,16 @@ def test_the_key_file_is_made_private_on_first_use_and_never_stored_in_the_datab
     key = key_file.read_text().strip()
     assert len(key) == 64
     dump = StringIO()
-    call_command("dumpdata", "archive", stdout=dump)
+    call_command("dumpdata", exclude=["retention"], stdout=dump)  # retention: no table yet
     assert key not in dump.getvalue()
     assert len(AuditEvent.objects.get().mac) == 64
+
+
+def test_the_key_file_moved_into_the_setting_keeps_the_macs_valid(settings, anchor_files):
+    _events(2)
+    settings.ARCHIVE_AUDIT_KEY = (anchor_files / "audit_key").read_text().strip()
+    settings.ARCHIVE_AUDIT_KEY_FILE = str(anchor_files / "elsewhere" / "audit_key")
+    assert audit_chain_verify().ok
 
 
 def test_a_key_from_the_setting_is_used_and_no_file_is_made(settings, anchor_files):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from archive.audit import audit_chain_verify
 from archive.services import audit_checkpoint_write
+from archive.storage import ObjectStoreError
 
 
 class Command(BaseCommand):
@@ -23,7 +24,11 @@ class Command(BaseCommand):
             self.stdout.write(f"audit trail intact: {report.checked} event(s) verified{before}; "
                               f"{report.checkpoints} checkpoint(s) match")
             if options["checkpoint"]:
-                checkpoint, appended = audit_checkpoint_write()
+                try:
+                    checkpoint, appended = audit_checkpoint_write()
+                except ObjectStoreError as exc:
+                    self.stderr.write(f"no checkpoint written: the object store failed ({exc})")
+                    sys.exit(1)
                 if checkpoint is None:
                     self.stdout.write("no checkpoint: the trail is empty")
                 else:
