@@ -89,7 +89,7 @@ def event_mac_matches(mac: str, event_hash: str) -> bool:
     return hmac.compare_digest(mac, event_mac(event_hash))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     """The chain's head at one moment; ``mac_from`` is the first event that must carry a MAC."""
 

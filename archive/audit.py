@@ -209,15 +209,34 @@ def audit_chain_verify(*, store: ObjectStore | None = None) -> ChainReport:
     for checkpoint in anchors.checkpoints:
         named.setdefault(checkpoint.sequence, []).append(checkpoint)
     report = ChainReport(False, 0, anchor_problems=anchors.problems)
-    reason = _walk(report, named, anchors.mac_from)
-    if reason is None:
-        reason = _head_and_tail(report, named)
+    with _one_snapshot():  # taken after the checkpoints were read: it holds every event they name
+        reason = _walk(report, named, anchors.mac_from)
+        if reason is None:
+            reason = _head_and_tail(report, named)
     report.ok = reason is None and not anchors.problems
     if reason is not None:
         report.reason = reason
         good = report.last_good_checkpoint
         report.untrusted_from = 1 if good is None else good + 1
     return report
+
+
+@contextmanager
+def _one_snapshot():
+    """Read the events and the head as of one moment, while appends go on meanwhile.
+
+    Without it the head, read after a long walk, names events appended since
+    and the end of the chain looks cut.
+    """
+    if transaction.get_connection().in_atomic_block:  # the caller's transaction decides
+        yield
+        return
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield  # SQLite: a read transaction is one snapshot already
 
 
 def _walk(report: ChainReport, named: dict[int, list], mac_from: int | None) -> str | None:

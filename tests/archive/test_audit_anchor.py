@@ -329,3 +329,38 @@ def test_a_key_from_the_setting_is_used_and_no_file_is_made(settings, anchor_fil
     settings.ARCHIVE_AUDIT_KEY = "another key of at least thirty-two characters"
     report = audit_chain_verify()
     assert not report.ok and report.broken_sequence == 1 and "ARCHIVE_AUDIT_KEY" in report.reason
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="one writer at a time: no append can "
+                    "commit while the walk reads")
+def test_events_appended_while_the_chain_is_walked_are_no_break(monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    import archive.audit
+
+    _events(3)
+    hashing = archive.audit.event_hash
+    appended, started = [], threading.Event()
+
+    def append_once(**fields):
+        if not started.is_set():  # another request appends and commits while the walk is under way
+            started.set()
+
+            def append():
+                try:
+                    appended.append(audit_event_record(actor=None, action="test",
+                                                       object_type="tests.Thing"))
+                finally:
+                    connections.close_all()
+            worker = threading.Thread(target=append)
+            worker.start()
+            worker.join()
+        return hashing(**fields)
+
+    monkeypatch.setattr(archive.audit, "event_hash", append_once)
+    report = audit_chain_verify()
+    assert appended and report.ok, report.reason
+    assert report.checked == 3
