@@ -1,4 +1,8 @@
-"""The tamper-evident audit trail: append events to a hash chain and verify it."""
+"""The tamper-evident audit trail: append events to a hash chain and verify it.
+
+The chain is anchored outside the database by ``archive.anchor``: a keyed MAC
+on every event and checkpoints of the head in a file and the object store.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,14 @@ import sqlite3
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .anchor import KEY_SETTING, checkpoints_load, event_mac, event_mac_matches
 from .models import AuditChainHead, AuditEvent, PendingAuditEvent
+from .storage import ObjectStore, object_store
 from .vocabulary import is_known
 
 GENESIS = "0" * 64
@@ -185,6 +191,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
             actor_name=event.actor_name, action=event.action, object_type=event.object_type,
             object_id=event.object_id, object_repr=event.object_repr, details=event.details,
             prev_hash=event.prev_hash)
+        event.mac = event_mac(event.hash)
     AuditEvent.objects.bulk_create(events)
     head.last_sequence, head.last_hash = sequence, previous
     head.save(update_fields=["last_sequence", "last_hash"])
@@ -193,41 +200,127 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
 
 @dataclass
 class ChainReport:
+    """What ``audit_chain_verify`` found.
+
+    ``broken_sequence`` is the first event found wrong (None when only the
+    checkpoints disagree with each other, listed in ``anchor_problems``);
+    ``untrusted_from`` is the first event after the last checkpoint that
+    still matches: from there on the trail cannot be trusted.
+    """
+
     ok: bool
     checked: int
     broken_sequence: int | None = None
     broken_id: int | None = None
     reason: str = ""
+    before_anchoring: int = 0
+    checkpoints: int = 0
+    last_good_checkpoint: int | None = None
+    untrusted_from: int | None = None
+    anchor_problems: list[str] = field(default_factory=list)
 
 
-def audit_chain_verify() -> ChainReport:
-    """Walk the chain in sequence order and return where it first breaks, if anywhere."""
+def audit_chain_verify(*, store: ObjectStore | None = None) -> ChainReport:
+    """Walk the chain in sequence order, check every MAC and checkpoint, and say where it breaks.
+
+    Events without a MAC are accepted only before the first one that has one
+    (and before the ``mac_from`` of every checkpoint): they were written before
+    the chain was anchored and are covered by their hashes and the checkpoints.
+    """
+    anchors = checkpoints_load(store or object_store())
+    named: dict[int, list] = {}
+    for checkpoint in anchors.checkpoints:
+        named.setdefault(checkpoint.sequence, []).append(checkpoint)
+    report = ChainReport(False, 0, anchor_problems=anchors.problems)
+    with _one_snapshot():  # taken after the checkpoints were read: it holds every event they name
+        reason = _walk(report, named, anchors.mac_from)
+        if reason is None:
+            reason = _head_and_tail(report, named)
+    report.ok = reason is None and not anchors.problems
+    if reason is not None:
+        report.reason = reason
+        good = report.last_good_checkpoint
+        report.untrusted_from = 1 if good is None else good + 1
+    return report
+
+
+@contextmanager
+def _one_snapshot():
+    """Read the events and the head as of one moment, while appends go on meanwhile.
+
+    Without it the head, read after a long walk, names events appended since
+    and the end of the chain looks cut.
+    """
+    if transaction.get_connection().in_atomic_block:  # the caller's transaction decides
+        yield
+        return
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield  # SQLite: a read transaction is one snapshot already
+
+
+def _walk(report: ChainReport, named: dict[int, list], mac_from: int | None) -> str | None:
+    """Check every event in order; return why the first wrong one is wrong, if any."""
     previous_hash = GENESIS
     expected_sequence = 1
-    checked = 0
+    anchored_at = None
     for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
-        def broken(reason: str) -> ChainReport:
-            return ChainReport(False, checked, event.sequence, event.pk, reason)
-
+        report.broken_sequence, report.broken_id = event.sequence, event.pk
         if event.sequence != expected_sequence:
-            return broken(f"sequence {event.sequence} follows {expected_sequence - 1}: "
-                          f"event(s) {expected_sequence}..{event.sequence - 1} are missing")
+            return (f"sequence {event.sequence} follows {expected_sequence - 1}: "
+                    f"event(s) {expected_sequence}..{event.sequence - 1} are missing")
         if event.prev_hash != previous_hash:
-            return broken("its previous-hash does not match the event before it "
-                          "(an event was removed or the order changed)")
+            return ("its previous-hash does not match the event before it "
+                    "(an event was removed or the order changed)")
         recomputed = event_hash(
             sequence=event.sequence, occurred_at=event.occurred_at, actor_id=event.actor_id,
             actor_name=event.actor_name, action=event.action, object_type=event.object_type,
             object_id=event.object_id, object_repr=event.object_repr, details=event.details,
             prev_hash=event.prev_hash)
         if recomputed != event.hash:
-            return broken("its content does not match its hash (the row was edited)")
+            return "its content does not match its hash (the row was edited)"
+        if event.mac:
+            if not event_mac_matches(event.mac, event.hash):
+                return ("its MAC does not match (the row was edited and the chain recomputed, "
+                        f"or {KEY_SETTING} / the key file is not the key it was written with)")
+            anchored_at = anchored_at or event.sequence
+        elif anchored_at is not None or (mac_from is not None and event.sequence >= mac_from):
+            since = anchored_at or mac_from
+            return f"it has no MAC though every event from #{since} on must have one (removed)"
+        else:
+            report.before_anchoring += 1
+        for checkpoint in named.get(event.sequence, ()):
+            if checkpoint.hash != event.hash:
+                return (f"its hash differs from the one in {checkpoint.label()}: "
+                        "the chain was rewritten up to here")
+        if event.sequence in named:
+            report.checkpoints += len(named[event.sequence])
+            report.last_good_checkpoint = event.sequence
         previous_hash = event.hash
         expected_sequence += 1
-        checked += 1
+        report.checked += 1
+    report.broken_sequence = report.broken_id = None
+    return None
+
+
+def _head_and_tail(report: ChainReport, named: dict[int, list]) -> str | None:
+    """Check that the head names the last event and no checkpoint names a later one."""
+    last = report.checked
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_sequence, head.last_hash) != (expected_sequence - 1, previous_hash):
-        return ChainReport(False, checked, head.last_sequence, None,
-                           f"the chain ends at {expected_sequence - 1} but its head names "
-                           f"{head.last_sequence}: events at the end were removed")
-    return ChainReport(True, checked)
+    last_hash = (AuditEvent.objects.filter(sequence=last).values_list("hash", flat=True).first()
+                 if last else GENESIS)
+    if head is not None and (head.last_sequence, head.last_hash) != (last, last_hash):
+        report.broken_sequence = head.last_sequence
+        return (f"the chain ends at {last} but its head names "
+                f"{head.last_sequence}: events at the end were removed")
+    beyond = [checkpoint for sequence, found in named.items() if sequence > last
+              for checkpoint in found]
+    if beyond:
+        latest = max(beyond, key=lambda c: c.sequence)
+        report.broken_sequence = latest.sequence
+        return (f"{latest.label()} names event #{latest.sequence} but the chain ends at "
+                f"#{last}: events at the end were removed and the head moved back")
+    return None

@@ -27,7 +27,10 @@ class AuditEvent(models.Model):
 
     ``hash`` is SHA-256 over the event's own fields and ``prev_hash``, the hash
     of the event before it, so editing, deleting or reordering any row breaks
-    the chain from that row on (``manage.py audit_verify``).
+    the chain from that row on (``manage.py audit_verify``). ``mac`` is an
+    HMAC of the hash under a key kept outside the database (``archive.anchor``),
+    so whoever can write the table cannot recompute the chain after an edit;
+    events written before it existed have none.
     """
 
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
@@ -42,6 +45,7 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    mac = models.CharField(_("MAC"), max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -1,4 +1,5 @@
-"""Custody writes: storing objects, checking their fixity, sweeping those no row names."""
+"""Custody writes: storing objects, checking their fixity, sweeping those no row names,
+anchoring the audit chain."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from django.utils import timezone
 
 from kernel.locks import xact_lock
 
+from .anchor import Checkpoint, checkpoint_log_locked
 from .audit import AuditSubject, audit_log
-from .models import StoredObject
+from .models import AuditChainHead, AuditEvent, StoredObject
 from .references import referenced
 from .signals import objects_sweeping
-from .storage import ObjectInfo, ObjectNotFound, ObjectStore, object_store
+from .storage import NameTaken, ObjectInfo, ObjectNotFound, ObjectStore, object_store
 from .storage.base import spooled
 
 TEMP_MAX_AGE = dt.timedelta(days=1)
@@ -250,3 +252,42 @@ def _sweep_upload_temp(before: dt.datetime, dry_run: bool) -> list[Swept]:
             path.unlink(missing_ok=True)
         swept.append(Swept("temp", str(path), stat.st_size))
     return swept
+
+
+def audit_checkpoint_write(*, store: ObjectStore | None = None) -> tuple[Checkpoint | None, bool]:
+    """Write the audit chain's head as a checkpoint to the object store, then to the file.
+
+    Return the checkpoint now last and whether it was appended: a head that has
+    not moved since the last one is not written again, and an empty chain has
+    nothing to anchor (None). The store comes first, so every line of the file
+    is in the store too; while the store is down nothing is written and the
+    error is raised (the beat task retries). The checkpoint itself is not an
+    audit event: it would move the head it records.
+    """
+    store = store or object_store()
+    with checkpoint_log_locked() as log:
+        last = log.last()
+        head = AuditChainHead.objects.get(pk=1)
+        if head.last_sequence == 0:
+            return None, False
+        if last is not None and (last.sequence, last.hash) == (head.last_sequence, head.last_hash):
+            return last, False
+        checkpoint = Checkpoint.make(sequence=head.last_sequence, hash=head.last_hash,
+                                     mac_from=last.mac_from if last else _first_mac_sequence(head))
+        try:
+            store.put_named(checkpoint.name, checkpoint.to_bytes())
+        except NameTaken:
+            # An earlier run stored this head but could not append it to the file: adopt it.
+            stored = Checkpoint.parse(store.get_named(checkpoint.name))
+            if stored is None:
+                raise
+            checkpoint = stored
+        log.append(checkpoint)
+    return checkpoint, True
+
+
+def _first_mac_sequence(head: AuditChainHead) -> int:
+    """Return the first event carrying a MAC (the next one when none does yet)."""
+    first = (AuditEvent.objects.exclude(mac="").order_by("sequence")
+             .values_list("sequence", flat=True).first())
+    return first or head.last_sequence + 1

@@ -18,7 +18,7 @@ class AuditEventViewSet(ReadOnlyModelViewSet):
     list_filter = ["action", "object_type", "occurred_at"]
     search_fields = ["actor_name", "object_repr", "object_id"]
     inspect_view_fields = ["sequence", "occurred_at", "actor_name", "action", "object_type",
-                           "object_id", "object_repr", "details", "prev_hash", "hash"]
+                           "object_id", "object_repr", "details", "prev_hash", "hash", "mac"]
 
 
 class StoredObjectViewSet(ReadOnlyModelViewSet):

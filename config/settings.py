@@ -65,6 +65,24 @@ def _field_keys() -> list[str]:
 
 # Encrypts secrets stored in the database (the core clients' callback signing secrets).
 ARCHIVE_FIELD_KEYS = _field_keys()
+
+
+def _audit_key() -> str | None:
+    """Use ARCHIVE_AUDIT_KEY when set; unset, the key file is made on first use (archive.anchor)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    value = env_str("ARCHIVE_AUDIT_KEY")
+    if value is not None and len(value) < 32:
+        raise ImproperlyConfigured("ARCHIVE_AUDIT_KEY is invalid: expected at least 32 characters")
+    return value
+
+
+# Keys the MAC of every audit event and checkpoint: kept outside the database, so a
+# database writer cannot recompute the chain (README, "The audit trail").
+ARCHIVE_AUDIT_KEY = _audit_key()
+ARCHIVE_AUDIT_KEY_FILE = str(DATA_DIR / "audit_key")
+ARCHIVE_AUDIT_CHECKPOINT_FILE = env_str("ARCHIVE_AUDIT_CHECKPOINT_FILE",
+                                        str(DATA_DIR / "audit" / "checkpoints.log"))
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -381,6 +399,11 @@ CELERY_BEAT_SCHEDULE = {
     "objects-sweep-daily": {
         "task": "archive.tasks.objects_sweep_task",
         "schedule": env_int("OBJECTS_SWEEP_INTERVAL_SECONDS", 24 * 3600, minimum=60),
+    },
+    # Anchor the audit chain's head outside the database (skipped while it stays).
+    "audit-checkpoint": {
+        "task": "archive.tasks.audit_checkpoint_task",
+        "schedule": env_int("AUDIT_CHECKPOINT_INTERVAL_SECONDS", 600, minimum=60),
     },
     "ingest-sweep": {
         "task": "ingest.tasks.sweep_stuck_records",

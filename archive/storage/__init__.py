@@ -9,11 +9,11 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .base import (ObjectCorrupted, ObjectInfo, ObjectNotFound, ObjectStore, ObjectStoreError,
-                   StoreUnavailable)
+from .base import (NameTaken, ObjectCorrupted, ObjectInfo, ObjectNotFound, ObjectStore,
+                   ObjectStoreError, StoreUnavailable)
 
-__all__ = ["ObjectCorrupted", "ObjectInfo", "ObjectNotFound", "ObjectStore", "ObjectStoreError", "StoreUnavailable",
-           "object_store", "build_store"]
+__all__ = ["NameTaken", "ObjectCorrupted", "ObjectInfo", "ObjectNotFound", "ObjectStore",
+           "ObjectStoreError", "StoreUnavailable", "object_store", "build_store"]
 
 
 def build_store(config: dict) -> ObjectStore:

@@ -2,6 +2,9 @@
 
 ``put`` hashes the content and stores it under that key, so storing the same
 bytes twice is harmless and gives the same key. Keys are lower-case hex.
+
+Beside them a store keeps a few small *named* objects (the audit chain's
+checkpoints), written once: ``put_named`` never replaces different content.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import BinaryIO
 
 CHUNK = 1024 * 1024
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
 
 
 class ObjectStoreError(Exception):
@@ -41,6 +45,10 @@ class ObjectCorrupted(ObjectStoreError):
         self.actual = actual
 
 
+class NameTaken(ObjectStoreError):
+    """A named object exists with other content; named objects are written once."""
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     sha256: str
@@ -62,6 +70,14 @@ def check_key(sha256: str) -> str:
     if not _KEY.match(sha256 or ""):
         raise ValueError(f"not a SHA-256 key: {sha256!r}")
     return sha256
+
+
+def check_name(name: str, *, prefix: bool = False) -> str:
+    """Return a named object's name (or, with ``prefix``, a listing prefix ending in ``/``)."""
+    bare = name[:-1] if prefix and name.endswith("/") else name
+    if not _NAME.match(bare or "") or (prefix and bare == name):
+        raise ValueError(f"not an object {'prefix' if prefix else 'name'}: {name!r}")
+    return name
 
 
 def hash_stream(stream: BinaryIO) -> tuple[str, int]:
@@ -144,6 +160,33 @@ class ObjectStore(ABC):
 
     def temp_remove(self, temp: TempFile) -> None:
         """Remove one of ``temp_files``; one already gone is not an error."""
+
+    def put_named(self, name: str, data: bytes) -> None:
+        """Store a small object under ``name`` once; the same bytes again are a no-op.
+
+        Raise ``NameTaken`` when the name holds other bytes: nothing is replaced.
+        """
+        check_name(name)
+        try:
+            existing = self.get_named(name)
+        except ObjectNotFound:
+            if self._create_named(name, bytes(data)):
+                return
+            existing = self.get_named(name)
+        if existing != data:
+            raise NameTaken(f"{name} is stored with other content")
+
+    @abstractmethod
+    def _create_named(self, name: str, data: bytes) -> bool:
+        """Write a named object not yet stored; return False when another writer got there first."""
+
+    @abstractmethod
+    def get_named(self, name: str) -> bytes:
+        """Return a named object; raise ``ObjectNotFound`` when absent."""
+
+    @abstractmethod
+    def list_named(self, prefix: str) -> Iterator[str]:
+        """Yield the names under ``prefix`` (which ends in ``/``) in sorted order."""
 
     def exists(self, sha256: str) -> bool:
         try:

@@ -1,15 +1,16 @@
-"""Objects as files in a local directory: ``root/ab/cd/abcd…``."""
+"""Objects as files in a local directory: ``root/ab/cd/abcd…``; named ones under ``root/named/``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .base import CHUNK, ObjectInfo, ObjectNotFound, ObjectStore, TempFile, check_key
+from .base import CHUNK, ObjectInfo, ObjectNotFound, ObjectStore, TempFile, check_key, check_name
 
 TEMP_PREFIX = ".incoming-"
 
@@ -28,23 +29,37 @@ class LocalObjectStore(ObjectStore):
         check_key(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
+    def _named_path(self, name: str) -> Path:
+        return self.root / "named" / check_name(name)
+
     def _write(self, stream: BinaryIO, sha256: str, size: int) -> None:
         target = self._path(sha256)
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Write beside the target and rename, so a crash never leaves half an object
         # (a killed process leaves the temporary file: temp_files finds it).
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
+        _write_beside(target, stream, os.replace)
+
+    def _create_named(self, name: str, data: bytes) -> bool:
+        target = self._named_path(name)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(CHUNK):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temp, 0o400)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+            _write_beside(target, io.BytesIO(data), os.link)  # link() refuses an existing name
+        except FileExistsError:
+            return False
+        return True
+
+    def get_named(self, name: str) -> bytes:
+        try:
+            return self._named_path(name).read_bytes()
+        except FileNotFoundError:
+            raise ObjectNotFound(name) from None
+
+    def list_named(self, prefix: str) -> Iterator[str]:
+        base = self.root / "named"
+        folder = base / check_name(prefix, prefix=True)
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                yield path.relative_to(base).as_posix()
 
     def open(self, sha256: str) -> BinaryIO:
         try:
@@ -88,3 +103,22 @@ class LocalObjectStore(ObjectStore):
         if not path.name.startswith(TEMP_PREFIX) or path.parent.parent.parent != self.root:
             raise ValueError(f"not a temporary file of this store: {temp.name!r}")
         path.unlink(missing_ok=True)
+
+
+def _write_beside(target: Path, stream: BinaryIO, place) -> None:
+    """Write ``stream`` to a read-only file beside ``target``, then ``place(temp, target)``.
+
+    Whatever ``place`` does (replace, link), a crash never leaves half a file at
+    ``target``; a killed process leaves its temporary file for the sweep.
+    """
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o400)
+        place(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)

@@ -1,8 +1,12 @@
-"""Objects in an S3 bucket through the ``minio`` client (MinIO, SeaweedFS, any S3)."""
+"""Objects in an S3 bucket through the ``minio`` client (MinIO, SeaweedFS, any S3).
+
+Content-addressed objects live under ``prefix``, named ones under ``named_prefix``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -10,7 +14,8 @@ import urllib3
 from minio import Minio
 from minio.error import S3Error
 
-from .base import ObjectInfo, ObjectNotFound, ObjectStore, StoreUnavailable, TempFile, check_key
+from .base import (ObjectInfo, ObjectNotFound, ObjectStore, StoreUnavailable, TempFile, check_key,
+                   check_name)
 
 _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
 
@@ -18,9 +23,10 @@ _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"}
 class S3ObjectStore(ObjectStore):
     def __init__(self, endpoint: str, access_key: str, secret_key: str,
                  bucket: str = "archive-objects", secure: bool = False, region: str | None = None,
-                 prefix: str = "objects/", timeout: float = 30.0):
+                 prefix: str = "objects/", timeout: float = 30.0, named_prefix: str = "named/"):
         self.bucket = bucket
         self.prefix = prefix
+        self.named_prefix = named_prefix
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=5.0, read=timeout),
             retries=urllib3.Retry(total=3, backoff_factor=0.3,
@@ -32,6 +38,9 @@ class S3ObjectStore(ObjectStore):
     def _key(self, sha256: str) -> str:
         check_key(sha256)
         return f"{self.prefix}{sha256[:2]}/{sha256}"
+
+    def _named_key(self, name: str) -> str:
+        return f"{self.named_prefix}{check_name(name)}"
 
     def _ensure_bucket(self) -> None:
         if self._bucket_ready:
@@ -77,14 +86,35 @@ class S3ObjectStore(ObjectStore):
         self._call(self.client.remove_object, self.bucket, self._key(sha256))
 
     def inventory(self) -> Iterator[ObjectInfo]:
-        objects = self._call(self.client.list_objects, self.bucket, prefix=self.prefix,
+        for obj in self._listing(self.prefix):
+            name = obj.object_name.rsplit("/", 1)[-1]
+            if len(name) == 64:
+                yield ObjectInfo(name, obj.size, obj.last_modified)
+
+    def _create_named(self, name: str, data: bytes) -> bool:
+        # S3 has no portable create-if-absent; a racing writer of other bytes wins silently,
+        # which the checkpoint's own MAC and the file beside it make visible.
+        self._call(self.client.put_object, self.bucket, self._named_key(name), io.BytesIO(data),
+                   len(data))
+        return True
+
+    def get_named(self, name: str) -> bytes:
+        with _Stream(self._call(self.client.get_object, self.bucket, self._named_key(name),
+                                sha256=name)) as stream:
+            return stream.read()
+
+    def list_named(self, prefix: str) -> Iterator[str]:
+        start = len(self.named_prefix)
+        for obj in self._listing(self.named_prefix + check_name(prefix, prefix=True)):
+            yield obj.object_name[start:]
+
+    def _listing(self, prefix: str) -> Iterator:
+        """Yield the objects under ``prefix``, page by page, in key order."""
+        objects = self._call(self.client.list_objects, self.bucket, prefix=prefix,
                              recursive=True)
         # The listing is fetched page by page while iterating: errors surface here.
         try:
-            for obj in objects:
-                name = obj.object_name.rsplit("/", 1)[-1]
-                if len(name) == 64:
-                    yield ObjectInfo(name, obj.size, obj.last_modified)
+            yield from objects
         except (S3Error, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _unavailable(exc) from exc
 

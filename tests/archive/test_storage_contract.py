@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from archive.storage import ObjectCorrupted, ObjectNotFound, StoreUnavailable
+from archive.storage import NameTaken, ObjectCorrupted, ObjectNotFound, StoreUnavailable
 from archive.storage.base import TempFile
 from archive.storage.local import LocalObjectStore
 from archive.storage.s3 import S3ObjectStore
@@ -118,6 +118,33 @@ class ObjectStoreContract:
         with pytest.raises(ValueError):
             store.exists("../../etc/passwd")
 
+    def test_a_named_object_is_kept_apart_from_the_content_addressed_ones(self, store):
+        store.put_named("audit-checkpoints/0001.json", b'{"sequence":1}')
+        assert store.get_named("audit-checkpoints/0001.json") == b'{"sequence":1}'
+        assert list(store.list()) == []
+        with pytest.raises(ObjectNotFound):
+            store.get_named("audit-checkpoints/0002.json")
+
+    def test_named_objects_are_listed_under_their_prefix_in_order(self, store):
+        for name in ("b/0002.json", "b/0001.json", "c/0001.json"):
+            store.put_named(name, name.encode())
+        assert list(store.list_named("b/")) == ["b/0001.json", "b/0002.json"]
+        assert list(store.list_named("none/")) == []
+
+    def test_a_named_object_is_written_once(self, store):
+        store.put_named("once/x.json", b"first")
+        store.put_named("once/x.json", b"first")  # the same bytes again: nothing to do
+        with pytest.raises(NameTaken):
+            store.put_named("once/x.json", b"other")
+        assert store.get_named("once/x.json") == b"first"
+
+    @pytest.mark.parametrize("name", ["../x", "/abs", "a//b", "A/b", ".hidden", "a/../b", ""])
+    def test_a_malformed_name_is_refused(self, store, name):
+        with pytest.raises(ValueError):
+            store.put_named(name, b"x")
+        with pytest.raises(ValueError):
+            list(store.list_named(name.rstrip("/") + "/" if name else ""))
+
 
 class TestLocalObjectStore(ObjectStoreContract):
     @pytest.fixture
@@ -153,10 +180,12 @@ class TestLocalObjectStore(ObjectStoreContract):
 class TestS3ObjectStore(ObjectStoreContract):
     @pytest.fixture
     def store(self):
+        run = uuid.uuid4().hex
         return S3ObjectStore(endpoint=required_env("TEST_S3_ENDPOINT"),
                              access_key=required_env("TEST_S3_ACCESS_KEY"),
                              secret_key=required_env("TEST_S3_SECRET_KEY"),
-                             bucket="contract-tests", prefix=f"run-{uuid.uuid4().hex}/")
+                             bucket="contract-tests", prefix=f"run-{run}/",
+                             named_prefix=f"run-{run}-named/")
 
     @pytest.fixture
     def damage(self):

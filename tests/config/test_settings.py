@@ -27,6 +27,8 @@ def manage(*args: str, env: dict, timeout: int = 300) -> subprocess.CompletedPro
     ("CELERY_BROKER_URL", "amqp://guest@localhost//"),
     ("CELERY_VISIBILITY_TIMEOUT", "soon"),
     ("ARCHIVE_CODE_TEMPLATE_ITEM", "{fonds}-{drawer}"),
+    ("ARCHIVE_AUDIT_KEY", "too-short"),
+    ("AUDIT_CHECKPOINT_INTERVAL_SECONDS", "5"),
 ])
 def test_a_bad_value_fails_at_start_naming_the_variable(tmp_path, name, value):
     env = {"ARCHIVE_DATA_DIR": str(tmp_path), name: value}
@@ -85,6 +87,12 @@ def test_the_embedded_data_directory_is_private_to_the_archive_user(tmp_path):
                         "print(object_store().put(b'scan').sha256)",
                         env={"ARCHIVE_DATA_DIR": str(data_dir)})
     assert object_put.returncode == 0, object_put.stderr
+    setup = manage("archive_setup", "--fonds-code", "0211", env={"ARCHIVE_DATA_DIR": str(data_dir)})
+    assert setup.returncode == 0, setup.stderr
+    anchored = manage("audit_verify", "--checkpoint", env={"ARCHIVE_DATA_DIR": str(data_dir)})
+    assert anchored.returncode == 0 and "written" in anchored.stdout, anchored.stderr
+    assert (data_dir / "audit_key").stat().st_mode & 0o777 == 0o600
+    assert (data_dir / "audit" / "checkpoints.log").stat().st_mode & 0o777 == 0o600
     assert (data_dir / "archive.sqlite3").stat().st_mode & 0o777 == 0o600
     assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
     assert data_dir.stat().st_mode & 0o777 == 0o700
