@@ -14,4 +14,5 @@ COPY . .
 RUN useradd --system --home /app archive && mkdir -p /data && chown archive /data
 USER archive
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# Bound to 0.0.0.0:8000; processes and threads in config/gunicorn.py (WEB_WORKERS, WEB_THREADS).
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py"]

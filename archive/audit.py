@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .anchor import KEY_SETTING, checkpoints_load, event_mac, event_mac_matches
@@ -145,14 +146,36 @@ def audit_batch():
     try:
         yield
         _pending.batch = None
-        held = PendingAuditEvent.objects.filter(batch=batch)
-        events = [AuditEvent(**{name: getattr(row, name) for name in _EVENT_FIELDS})
-                  for row in held.order_by("pk")]
+        events = _held_taken(batch)
         if events:
             _append(events)
-            held.delete()
     finally:
         _pending.batch = None
+
+
+def _held_taken(batch: uuid.UUID) -> list[AuditEvent]:
+    """Delete the batch's held rows and return their events in the order they were recorded.
+
+    One ``DELETE … RETURNING`` where the database has it: the batch ends while
+    other writers may wait on locks this transaction holds, so it asks once.
+    """
+    held = PendingAuditEvent.objects.filter(batch=batch)
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        rows = [[getattr(row, name) for name in ("pk", *_EVENT_FIELDS)] for row in held]
+        held.delete()
+    else:
+        meta, quote = PendingAuditEvent._meta, connection.ops.quote_name
+        columns = ", ".join(quote(meta.get_field(name).column) for name in ("id", *_EVENT_FIELDS))
+        details = meta.get_field("details")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {quote(meta.db_table)} WHERE {quote('batch')} = %s "
+                f"RETURNING {columns}",
+                [meta.get_field("batch").get_db_prep_value(batch, connection)])
+            rows = [[*row[:-1], details.from_db_value(row[-1], None, connection)]
+                    for row in cursor.fetchall()]
+    return [AuditEvent(**dict(zip(_EVENT_FIELDS, row[1:], strict=True)))
+            for row in sorted(rows, key=lambda row: row[0])]
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from counter import free_port, percentile  # noqa: E402  (same helpers as the counter bench)
 import processes  # noqa: E402  (start and always stop what the benchmark runs)
+from config import gunicorn as web  # noqa: E402  (the web server's settings as deployed)
 
 
 def bench_database(url: str) -> str:
@@ -98,14 +99,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=8, help="concurrent pushing threads")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=web.workers,
+                        help="gunicorn workers (default from config/gunicorn.py)")
+    parser.add_argument("--threads", type=int, default=web.threads,
+                        help="threads per gunicorn worker (default from config/gunicorn.py)")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
+    parser.add_argument("--worker-nice", type=int, default=processes.WORKER_NICENESS,
+                        help="the Celery worker's niceness (as deployed by default)")
     parser.add_argument("--repeats", type=int, default=100, help="pushes sent again")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for ready")
     parser.add_argument("--worker-after-push", action="store_true",
                         help="start the worker once the pushes are in (as when workers run on "
                              "other machines: acceptance then has the 2 cores to itself)")
     args = parser.parse_args()
+    args.load_at_start = os.getloadavg()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL must name a PostgreSQL server (eval \"$(scripts/services start)\")")
     if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
@@ -138,9 +145,10 @@ def main() -> None:
                                           rate_limit=1_000_000, callback_url=receiver.url)
             port = free_port()
             env = dict(os.environ)
-            server = processes.start(processes.gunicorn_command(port, args.workers), env)
+            server = processes.start(
+                processes.gunicorn_command(port, args.workers, args.threads), env)
             worker = (None if args.worker_after_push
-                      else processes.start(processes.worker_command(args.concurrency), env))
+                      else processes.start(processes.worker_command(args.concurrency, args.worker_nice), env))
             base = f"http://127.0.0.1:{port}"
             try:
                 processes.wait_for_http(f"{base}/static/counter/counter.css", server)
@@ -162,14 +170,21 @@ def main() -> None:
                                         content_type="application/pdf")
                     return answer
 
-                run_threads(args.clients, list(range(50)), static)          # warm up
+                # Warm up: every gunicorn worker loads the API's code before the clock starts.
+                run_threads(args.clients, list(range(50)), static)
+                run_threads(args.clients, list(range(10 * args.workers)),
+                            lambda _: api().links(declaration_id="SB-warm-up"))
                 baseline = run_threads(args.clients, list(range(args.documents)), static)
+                groups = {"web (gunicorn)": server, "worker (Celery)": worker}
+                cpu_before = processes.cpu_seconds(groups)
                 started = time.perf_counter()
                 answers = run_threads(args.clients, docs, push)
                 push_seconds = time.perf_counter() - started
+                cpu = {name: used - cpu_before[name]
+                       for name, used in processes.cpu_seconds(groups).items()}
                 repeats = run_threads(args.clients, docs[:args.repeats], push)
                 if worker is None:
-                    worker = processes.start(processes.worker_command(args.concurrency), env)
+                    worker = processes.start(processes.worker_command(args.concurrency, args.worker_nice), env)
                 print(f"pushed; waiting for every document to be ready …", flush=True)
                 ids = [a.body.get("id") for a in answers if a.status == 201]
                 ready_started = time.perf_counter()
@@ -178,7 +193,7 @@ def main() -> None:
             finally:
                 processes.stop(server)
                 processes.stop(worker, grace=60)
-        report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver)
+        report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver, cpu)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -197,7 +212,7 @@ def wait_ready(ids: list[int], timeout: float, receiver) -> None:
     print(f"timed out: {done} of {len(ids)} finished, {delivered} callbacks")
 
 
-def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver):
+def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, receiver, cpu):
     from archive.models import AuditEvent
     from catalog.models import Record, RecordStatus
     from ingest.core.models import CallbackDelivery, CoreDocument, DeliveryState
@@ -210,8 +225,10 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     s50, s95 = statistics.median(static), percentile(static, 0.95)
     when = "started after the pushes" if args.worker_after_push else "running during the pushes"
     print(f"\n{len(answers)} pushes of one-page PDFs by {args.clients} concurrent clients; "
-          f"gunicorn {args.workers}×4 threads and a Celery worker ({args.concurrency} processes, "
-          f"{when}) on the same {os.cpu_count()} cores")
+          f"gunicorn ({web.worker_class}) {args.workers}×{args.threads} threads and a Celery worker ({args.concurrency} processes "
+          f"at nice {args.worker_nice}, "
+          f"{when}) on the same {os.cpu_count()} cores; load average at the start "
+          + " / ".join(f"{x:.2f}" for x in args.load_at_start))
     print(f"accepted: {len(accepted)} in {push_seconds:.1f} s = {len(accepted) / push_seconds:.1f}/s"
           + (f"; refused {dict(refused)}" if refused else ""))
     print(f"{'':22} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
@@ -219,6 +236,9 @@ def report(args, answers, repeats, baseline, push_seconds, ready_seconds, ids, r
     print(f"{'static file (baseline)':22} {s50 * 1000:>8.1f} {s95 * 1000:>8.1f} {max(static) * 1000:>8.1f}")
     print(f"ratio accept ÷ static: p50 {p50 / s50:.1f}×, p95 {p95 / s95:.1f}×")
     print(f"p95 accept latency under 100 ms: {'met' if p95 < 0.1 else 'NOT met'}")
+    print(f"CPU while pushing (ms per push; {os.cpu_count()} cores give "
+          f"{os.cpu_count() * push_seconds * 1000 / len(answers):.1f}): " + ", ".join(
+              f"{name} {seconds * 1000 / len(answers):.1f}" for name, seconds in cpu.items()))
     replayed = sum(1 for r in repeats if r.replayed and r.status == 201)
     print(f"repeated pushes answered from the first answer: {replayed} of {len(repeats)}")
     records = Record.objects.filter(pk__in=ids)

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import processes  # noqa: E402  (start and always stop what the benchmark runs)
+from config import gunicorn as web  # noqa: E402  (the web server's settings as deployed)
 PASSWORD = "correct-horse-42"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红梅海波鹏辉"
@@ -237,7 +238,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--clerks", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=40, help="visits per clerk")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=web.workers,
+                        help="gunicorn workers (default from config/gunicorn.py)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -270,7 +272,7 @@ def main() -> None:
         baseline = statistics.median(timings["static (baseline)"])
         total = sum(len(v) for v in timings.values())
         print(f"\n{args.records:,} records, {args.clerks} clerks × {args.rounds} visits, "
-              f"{args.workers} gunicorn workers × 4 threads, 2 cores; {total} requests "
+              f"{args.workers} gunicorn workers ({web.worker_class}) × {web.threads} threads, {os.cpu_count()} cores; {total} requests "
               f"in {elapsed:.1f} s ({total / elapsed:.0f}/s)")
         print(f"{'view':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p50 ÷ static':>13}")
         for view in ("search: ID number", "member view", "search: name", "record view",

@@ -17,16 +17,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# As in docker-compose.yml and scripts/run: background work yields the CPU to people waiting.
+WORKER_NICENESS = 10
 
 
-def gunicorn_command(port: int, workers: int) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-            "--log-level", "warning"]
+def gunicorn_command(port: int, workers: int | None = None,
+                     threads: int | None = None) -> list[str]:
+    """The web server as deployed (config/gunicorn.py), on ``port``; workers/threads override."""
+    extra = [*(["--workers", str(workers)] if workers else []),
+             *(["--threads", str(threads)] if threads else [])]
+    return [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.py",
+            "--bind", f"127.0.0.1:{port}", *extra, "--log-level", "warning"]
 
 
-def worker_command(concurrency: int) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency",
+def worker_command(concurrency: int, nice: int = WORKER_NICENESS) -> list[str]:
+    """A Celery worker as deployed: below the web server's CPU priority (``nice``)."""
+    return ["nice", "-n", str(nice), sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--concurrency",
             str(concurrency), "-Q", "celery,ocr", "--loglevel", "WARNING", "--without-gossip",
             "--without-mingle", "--prefetch-multiplier", "1"]
 
@@ -75,3 +82,40 @@ def wait_for_http(url: str, process: subprocess.Popen, *, timeout: float = 120) 
         except requests.RequestException:  # refused, reset, or a timeout while it starts
             time.sleep(0.5)
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> tuple[str, int, int, float] | None:
+    """Return (command, process group, session, CPU seconds) of a process, or None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    command = text[text.index("(") + 1:text.rindex(")")]
+    fields = text[text.rindex(")") + 2:].split()
+    # utime, stime, cutime, cstime: fields 14-17 of proc(5), 12-15 after the command.
+    return command, int(fields[2]), int(fields[3]), sum(int(x) for x in fields[11:15]) / _TICKS
+
+
+def cpu_seconds(groups: dict[str, subprocess.Popen | None]) -> dict[str, float]:
+    """CPU seconds used so far by each named process group, PostgreSQL's server and this process.
+
+    Read from /proc: for where a benchmark's time goes, taken before and after a phase.
+    """
+    totals = {name: 0.0 for name in groups} | {"postgresql": 0.0, "benchmark": 0.0}
+    sessions = {p.pid: name for name, p in groups.items() if p is not None}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        stat = _stat(pid)
+        if stat is None:
+            continue
+        command, _, session, seconds = stat
+        if session in sessions:
+            totals[sessions[session]] += seconds
+        elif command == "postgres":
+            totals["postgresql"] += seconds
+        elif int(pid) == os.getpid():
+            totals["benchmark"] += seconds
+    return totals

@@ -34,12 +34,21 @@ def _announce(*, instance, action: str, actor, details: dict | None = None,
                          actor=actor, details=details or {})
 
 
-def _save(instance, *, actor, action: str, details: dict | None = None):
-    """Validate the model's own rules, save, and announce; refuse with the failing field."""
+def _save(instance, *, actor, action: str, details: dict | None = None,
+          unique_checked: frozenset[str] = frozenset()):
+    """Validate the model's own rules, save, and announce; refuse with the failing field.
+
+    ``unique_checked`` names unique fields the caller has just checked itself.
+    """
     try:
-        instance.full_clean()
+        # A related object the caller holds was read from the database: asking it again
+        # whether it exists costs a query each (the database's foreign key still checks).
+        instance.clean_fields(exclude=_loaded_relations(instance))
+        instance.clean()
+        instance.validate_unique(exclude=unique_checked)
+        instance.validate_constraints()
     except ValidationError as exc:
-        field, errors = next(iter(exc.error_dict.items()))
+        field, errors = next(iter(exc.update_error_dict({}).items()))
         codes = {error.code for error in errors}
         rule = "unique" if codes & {"unique", "unique_together"} else (
             next(iter(codes - {None}), None) or "invalid")
@@ -49,6 +58,18 @@ def _save(instance, *, actor, action: str, details: dict | None = None):
     instance.save()
     _announce(instance=instance, action=action, actor=actor, details=details)
     return instance
+
+
+def _loaded_relations(instance) -> set[str]:
+    """Name the foreign keys of ``instance`` set to an object that was read from the database."""
+    loaded = set()
+    for field in instance._meta.concrete_fields:
+        if field.is_relation and field.is_cached(instance):
+            related = field.get_cached_value(instance)
+            if related is not None and not related._state.adding and related.pk == getattr(
+                    instance, field.attname):
+                loaded.add(field.name)
+    return loaded
 
 
 def _changes(instance, values: dict) -> dict:
@@ -386,11 +407,13 @@ def _apply_filing(record: Record, *, stage: Stage | None, formed_on: dt.date | N
     if page_start is not None and page_end is not None and page_end < page_start:
         raise CatalogError(f"last page {page_end} is before first page {page_start}",
                            field="page_end", rule="page_range")
+    due_on = _due_date(stage, formed_on, retention)
     if volume is None and item_number is None:
+        # Taken last: the lock it needs is held until the commit.
         item_number = _next_item_number(fonds, year, stage.category, retention)
     record.fonds, record.year, record.category, record.stage = fonds, year, stage.category, stage
     record.retention, record.volume, record.formed_on = retention, volume, formed_on
-    record.appraisal_due_on = _due_date(stage, formed_on, retention)
+    record.appraisal_due_on = due_on
     record.code_fonds, record.code_category = fonds.code, stage.category.code
     record.code_stage, record.code_retention = stage.code, retention.code
     record.volume_number = volume.number if volume else None
@@ -405,7 +428,9 @@ def _apply_filing(record: Record, *, stage: Stage | None, formed_on: dt.date | N
 def _save_filed(record: Record, *, actor, action: str, details: dict) -> Record:
     try:
         with transaction.atomic():
-            return _save(record, actor=actor, action=action, details=details)
+            # _apply_filing checked the 档号 is free; the unique index catches a race.
+            return _save(record, actor=actor, action=action, details=details,
+                         unique_checked=frozenset({"archive_code"}))
     except IntegrityError:
         raise ArchiveCodeError(f"档号 {record.archive_code} is already taken",
                                field="archive_code", rule="unique") from None
@@ -479,7 +504,8 @@ def record_file(*, actor, record: Record, stage: Stage | None = None,
                 item_number: int | None = None, page_start: int | None = None,
                 page_end: int | None = None, confidence: float | None = None) -> Record:
     """Classify a received record and give it its 档号; a filed record keeps its code."""
-    record = Record.objects.select_for_update().get(pk=record.pk)
+    record = Record.objects.select_related("fonds").select_for_update(of=("self",)).get(
+        pk=record.pk)
     if record.is_filed:
         raise CatalogError(f"record is already filed as {record.archive_code}",
                            field="archive_code", rule="already_filed")

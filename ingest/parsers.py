@@ -170,8 +170,21 @@ class PdfParser:
 
     @_pdfium_locked
     def check(self) -> None:
-        """Measure every page at the resolution it would be rendered at, without rendering."""
+        """Measure every page at the resolution it would be rendered at, without rendering.
+
+        A page that fits at the higher (scan) resolution fits either way and is
+        measured from its size alone; only a page between the two budgets is
+        loaded to see whether it has a text layer (rendered at the lower one).
+        """
+        import pypdfium2 as pdfium
+
         for index in range(len(self._pdf)):
+            try:
+                fits = _pixels(*self._pdf.get_page_size(index), PDF_RENDER_DPI) <= MAX_IMAGE_PIXELS
+            except pdfium.PdfiumError:  # loading the page below says what is wrong with it
+                fits = False
+            if fits:
+                continue
             page = self._pdf[index]
             try:
                 textpage = page.get_textpage()
@@ -208,11 +221,16 @@ class PdfParser:
         self._pdf.close()
 
 
+def _pixels(width: float, height: float, dpi: int) -> int:
+    """Return how many pixels a page of ``width`` x ``height`` pt renders to at ``dpi``."""
+    return math.ceil(width * dpi / 72) * math.ceil(height * dpi / 72)
+
+
 def _page_within_budget(page, index: int, dpi: int) -> None:
     """Refuse a PDF page whose rendering at ``dpi`` would be over the pixel budget."""
     width, height = page.get_size()
     pixels = (math.ceil(width * dpi / 72), math.ceil(height * dpi / 72))
-    if pixels[0] * pixels[1] > MAX_IMAGE_PIXELS:
+    if _pixels(width, height, dpi) > MAX_IMAGE_PIXELS:
         raise InvalidFile(
             _("page %(page)d is %(width)s x %(height)s pt: %(pw)d x %(ph)d pixels at %(dpi)d dpi, "
               "over the limit of %(limit)d million pixels")

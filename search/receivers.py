@@ -24,7 +24,8 @@ def queue_catalog_change(sender, instance, action, **kwargs):
             # Who may find it changed: index it on commit rather than wait for a worker.
             pk = instance.pk
             transaction.on_commit(lambda: index_records_now([pk]), robust=True)
-    elif isinstance(instance, (Member, Unit)) and instance.pk:
+    elif isinstance(instance, (Member, Unit)) and instance.pk and action != "create":
+        # A member or unit just registered has no records yet.
         _queue(instance.records.values_list("pk", flat=True))
 
 

@@ -91,13 +91,30 @@ class CoreAPIView(APIView):
                 exc = exceptions.Throttled(wait=wait)
         return super().handle_exception(exc)
 
+    def log_call(self, status: int, **details) -> None:
+        """Write this call's audit event now, inside the caller's transaction, not at the end.
+
+        A push logs its call in the transaction that accepts it: one append to
+        the audit chain instead of two. The caller sets ``call_logged`` once that
+        transaction has committed.
+        """
+        self.audit_details.update(details)
+        services.core_call_log(client=self.request.auth, method=self.request.method,
+                               path=self.request.path, status=status,
+                               details=self._call_details(self.request))
+
+    def _call_details(self, request) -> dict:
+        return {**getattr(self, "audit_details", {}),
+                "ms": round((time.monotonic() - getattr(self, "started", time.monotonic()))
+                            * 1000, 1),
+                "ip": client_address(request)}
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "call_logged", False):
+            return response
         client = request.auth if isinstance(request.auth, CoreClient) else None
-        details = {**getattr(self, "audit_details", {}),
-                   "ms": round((time.monotonic() - getattr(self, "started", time.monotonic()))
-                               * 1000, 1),
-                   "ip": client_address(request)}
+        details = self._call_details(request)
         refused = getattr(self, "refused", None)
         if client is None and refused is not None:
             # The address's first refused call of the minute is an event, then one per
@@ -170,12 +187,16 @@ class DocumentPushView(CoreAPIView):
         acceptance = services.core_document_accept(
             client=request.auth, idempotency_key=key, fingerprint=fingerprint, submission=meta,
             file_name=file["name"], data=file["data"], kind=file["kind"],
-            status_url=self.status_url)
+            status_url=self.status_url, call_log=self.log_call)
+        # The call's event went into the accepting transaction, unless that was rolled back
+        # for an earlier answer under the same key (or raised): then it is logged at the end.
+        self.call_logged = not acceptance.replayed
         return self._answer(acceptance)
 
     def _answer(self, acceptance: services.Acceptance) -> Response:
-        self.audit_details.update(record=acceptance.document.record_id,
-                                  replayed=acceptance.replayed)
+        if not getattr(self, "call_logged", False):
+            self.audit_details.update(record=acceptance.document.record_id,
+                                      replayed=acceptance.replayed)
         headers = {"Location": acceptance.body["status_url"]}
         if acceptance.replayed:
             headers["Idempotent-Replayed"] = "true"

@@ -107,7 +107,8 @@ class DocumentMetadata(serializers.Serializer):
                                   help_text="题名; default: document name and declaration id")
 
     def validate_business_type(self, value: str) -> BusinessType:
-        found = BusinessType.objects.select_related("stage__category", "retention").filter(
+        found = BusinessType.objects.select_related("stage__category", "retention").prefetch_related(
+            "stage__retention_versions").filter(
             code=value, active=True).first()
         if found is None:
             known = ", ".join(f"{code} ({name})" for code, name in BusinessType.objects.filter(

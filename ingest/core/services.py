@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import operator
 import json
 import secrets
 import time
@@ -15,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from archive.audit import AuditSubject, audit_batch, audit_log
@@ -196,7 +199,7 @@ def core_document_replay(*, document: CoreDocument, fingerprint: str) -> Accepta
 
 def core_document_accept(*, client: CoreClient, idempotency_key: str, fingerprint: str,
                          submission: dict, file_name: str, data: bytes, kind: str,
-                         status_url) -> Acceptance:
+                         status_url, call_log=None) -> Acceptance:
     """Store the original, file the record with its 档号, link it, and queue its processing.
 
     ``submission`` is the validated metadata (``business_type`` a BusinessType,
@@ -205,25 +208,30 @@ def core_document_accept(*, client: CoreClient, idempotency_key: str, fingerprin
     the same key, the first answer is returned (or the request refused when it
     differs), also when two such requests race: the key is locked and looked up
     again before the original is stored, so a refused request stores nothing.
+    ``call_log(status, **details)`` writes the API call's own audit event in the
+    same transaction.
     """
-    with transaction.atomic():
-        xact_lock("core_document_key", f"{client.pk}:{idempotency_key}")
-        earlier = CoreDocument.objects.filter(client=client, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return core_document_replay(document=earlier, fingerprint=fingerprint)
-        # Written before any row names it; one left by a request refused later is swept.
-        stored = stored_object_put(actor=client.user, data=data, content_type=MIME[kind])
-        try:
-            with transaction.atomic(), audit_batch():
-                return _accept(client, idempotency_key, fingerprint, submission, file_name,
-                               stored.sha256, status_url)
-        except IntegrityError:
-            earlier = CoreDocument.objects.filter(client=client,
-                                                  idempotency_key=idempotency_key).first()
-            if earlier is None:
-                raise
-            return core_document_replay(document=earlier, fingerprint=fingerprint)
+    def earlier() -> CoreDocument | None:
+        return CoreDocument.objects.filter(client=client, idempotency_key=idempotency_key).first()
 
+    try:
+        # One transaction and one append to the audit chain for the whole acceptance.
+        with transaction.atomic(), audit_batch():
+            xact_lock("core_document_key", f"{client.pk}:{idempotency_key}")
+            if (first := earlier()) is not None:
+                return core_document_replay(document=first, fingerprint=fingerprint)
+            # Written before any row names it; one left by a request refused later is swept.
+            stored = stored_object_put(actor=client.user, data=data, content_type=MIME[kind])
+            acceptance = _accept(client, idempotency_key, fingerprint, submission, file_name,
+                                 stored.sha256, status_url)
+            if call_log is not None:
+                call_log(acceptance.status, record=acceptance.document.record_id,
+                         replayed=False)
+            return acceptance
+    except IntegrityError:
+        if (first := earlier()) is None:
+            raise
+        return core_document_replay(document=first, fingerprint=fingerprint)
 
 def _accept(client, key, fingerprint, submission, file_name, sha256, status_url) -> Acceptance:
     actor = client.user
@@ -278,10 +286,15 @@ def _unit(actor, given: dict | None) -> Unit | None:
         return None
     credit = given.get("credit_code") or None
     computer, ss, name = given.get("computer_code", ""), given.get("ss_code", ""), given.get("name", "")
+    codes = [(name, value) for name, value in (
+        ("credit_code", credit), ("computer_code", computer), ("ss_code", ss)) if value]
     unit = None
-    for field_name, value in (("credit_code", credit), ("computer_code", computer), ("ss_code", ss)):
-        if value and unit is None:
-            unit = Unit.objects.filter(**{field_name: value}).first()
+    if codes:
+        # One query for every code; the first code in this order that finds a unit decides.
+        found = list(Unit.objects.filter(functools.reduce(
+            operator.or_, (Q(**{name: value}) for name, value in codes))).order_by("pk"))
+        unit = next((u for name, value in codes for u in found if getattr(u, name) == value),
+                    None)
     if unit is None:
         if credit:
             return catalog.unit_get_or_create(actor=actor, credit_code=credit, name=name,
