@@ -9,6 +9,8 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import BinaryIO
+from urllib.parse import unquote_plus
+from xml.etree import ElementTree
 
 import urllib3
 from minio import Minio
@@ -118,22 +120,22 @@ class S3ObjectStore(ObjectStore):
         except (S3Error, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _unavailable(exc) from exc
 
-    # minio has no public call for unfinished multipart uploads (7.x dropped it); the
-    # client's own ListMultipartUploads and AbortMultipartUpload requests are used, with
-    # the version pinned in requirements.lock.
+    # minio has no public call for unfinished multipart uploads (7.x dropped it): the
+    # client's own request is sent (the version pinned in requirements.lock) and the answer
+    # read here, because minio's reader refuses times not written in UTC ("…+08:00"), which
+    # SeaweedFS writes in its own time zone.
     def temp_files(self, *, before: dt.datetime) -> list[TempFile]:
         found, marker = [], None
         while True:
-            result = self._call(self.client._list_multipart_uploads, self.bucket,
-                                prefix=self.prefix, key_marker=marker)
-            for upload in result.uploads:
-                started = upload.initiated_time
-                if started is not None and started < before:
-                    found.append(TempFile(f"{upload.object_name}?uploadId={upload.upload_id}",
-                                          0, started))
-            if not result.is_truncated or not result.next_key_marker:
+            query = {"uploads": "", "max-uploads": "1000", "prefix": self.prefix,
+                     "encoding-type": "url", **({"key-marker": marker} if marker else {})}
+            response = self._call(self.client._execute, "GET", self.bucket, query_params=query)
+            uploads, marker = multipart_uploads(response.data)
+            found += [TempFile(f"{key}?uploadId={upload_id}", 0, started)
+                      for key, upload_id, started in uploads
+                      if started is not None and started < before]
+            if marker is None:
                 return found
-            marker = result.next_key_marker
 
     def temp_remove(self, temp: TempFile) -> None:
         key, _, upload_id = temp.name.partition("?uploadId=")
@@ -141,6 +143,33 @@ class S3ObjectStore(ObjectStore):
             raise ValueError(f"not an upload of this store: {temp.name!r}")
         self._call(self.client._abort_multipart_upload, self.bucket, key, upload_id,
                    gone=frozenset({"NoSuchUpload"}))
+
+
+def multipart_uploads(xml: bytes) -> tuple[list[tuple[str, str, dt.datetime | None]], str | None]:
+    """Read a ListMultipartUploads answer: (key, upload id, started) each, and the next marker.
+
+    The marker is None on the last page. Times are read with their offset, UTC or not.
+    """
+    root = ElementTree.fromstring(xml)
+    namespace = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+    def text(element, name: str) -> str | None:
+        found = element.find(namespace + name)
+        return found.text if found is not None else None
+
+    encoded = text(root, "EncodingType") == "url"
+    uploads = []
+    for upload in root.iter(namespace + "Upload"):
+        key = text(upload, "Key") or ""
+        started = text(upload, "Initiated")
+        when = dt.datetime.fromisoformat(started) if started else None
+        uploads.append((unquote_plus(key) if encoded else key, text(upload, "UploadId") or "",
+                        when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)))
+    marker = text(root, "NextKeyMarker")
+    if marker and encoded:
+        marker = unquote_plus(marker)
+    truncated = (text(root, "IsTruncated") or "").lower() == "true"
+    return uploads, (marker if truncated and marker else None)
 
 
 def _unavailable(exc: Exception) -> StoreUnavailable:
