@@ -361,7 +361,9 @@ if _broker is None:
     _control_dir = DATA_DIR / "broker" / "control"
     for _path in (_queue_dir, _processed_dir, _control_dir):
         _path.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name the file broker ignores: without one kombu logs "No hostname
+    # was supplied. Reverting to default 'localhost'" on every connection.
+    CELERY_BROKER_URL = "filesystem://localhost"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
