@@ -248,6 +248,11 @@ ARCHIVE_CODE_TEMPLATE_VOLUME = env_str(
 ARCHIVE_CODE_TEMPLATE_ITEM = env_str(
     "ARCHIVE_CODE_TEMPLATE_ITEM", "{fonds}-{category}·{year}-{retention}-{item:04}")
 
+# The fonds (全宗) archive_setup creates on first start; its code and name head every 档号
+# and certified copy (manage.py archive_setup --fonds-code/--fonds-name override them).
+ARCHIVE_FONDS_CODE = env_str("ARCHIVE_FONDS_CODE")
+ARCHIVE_FONDS_NAME = env_str("ARCHIVE_FONDS_NAME")
+
 # --- Ingest --------------------------------------------------------------------------------
 INGEST_MAX_FILE_MB = env_int("INGEST_MAX_FILE_MB", 500, minimum=1)
 INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000, minimum=1)
