@@ -134,3 +134,13 @@ def test_bootstrap_without_python_3_11_stops_saying_what_to_install(tmp_path):
     assert "Python 3.11 is needed" in result.stderr
     assert "apt-get install python3 python3-venv" in result.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def test_the_readme_points_only_inside_the_repository():
+    readme = (ROOT / "README.md").read_text()
+    assert "../" not in readme
+    assert "/work/" not in readme
+    named = set(re.findall(r"`((?:archive|benchmarks|catalog|config|ingest|kernel|retention|"
+                           r"scripts|search|tests)/[^`\s]*)`", readme))
+    assert "scripts/runtime-packages.txt" in named
+    assert sorted(path for path in named if not (ROOT / path).exists()) == []
