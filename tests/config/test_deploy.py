@@ -81,7 +81,7 @@ def _system_packages(*args: str, env: dict | None = None, user: str | None = Non
     command = [str(ROOT / "scripts" / "system-packages"), *args]
     if user:
         command = ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups", *command]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60,
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False,
                           env={"PATH": "/usr/bin:/bin", **(env or {})})
 
 
@@ -96,9 +96,9 @@ def test_scripts_run_the_test_packages_and_the_image_install_the_same_runtime_pa
     run = (ROOT / "scripts" / "run").read_text()
     assert run.index("scripts/system-packages --runtime") < run.index("scripts/bootstrap")
     dockerfile = (ROOT / "Dockerfile").read_text()
-    copy = re.search(r"^COPY scripts/runtime-packages\.txt (\S+)$", dockerfile, re.M)
+    copy = re.search(r"^COPY scripts/runtime-packages\.txt (\S+)$", dockerfile, re.MULTILINE)
     install = re.search(r"^RUN apt-get update.*?(sed .*?)\s*\\\n\s*\| xargs apt-get install",
-                        dockerfile, re.M | re.S)
+                        dockerfile, re.MULTILINE | re.DOTALL)
     assert copy and install and copy.start() < install.start()
     listed = subprocess.run(["sh", "-c", install.group(1).replace(copy.group(1), "$0"),
                              str(ROOT / "scripts" / "runtime-packages.txt")],
@@ -128,7 +128,7 @@ def test_without_root_or_sudo_the_missing_packages_and_the_apt_get_command_are_n
 def test_bootstrap_without_python_3_11_stops_saying_what_to_install(tmp_path):
     shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
     result = subprocess.run([str(tmp_path / "scripts" / "bootstrap")], capture_output=True,
-                            text=True, timeout=60,
+                            text=True, timeout=60, check=False,
                             env={"PATH": "/usr/bin:/bin", "PYTHON": shutil.which("false")})
     assert result.returncode == 1
     assert "Python 3.11 is needed" in result.stderr

@@ -55,7 +55,7 @@ def test_ingest_wait_exits_non_zero_and_names_each_failed_record_with_its_error(
     good.write_bytes(samples.born_digital_pdf([samples.REGISTRATION]))
     cut = tmp_path / "cut.png"
     cut.write_bytes(samples.encode([samples.page_image(samples.REGISTRATION)], "PNG")[:4000])
-    code, out, err = _ingest(str(good), str(cut), "--stage", "GL01")
+    code, _, err = _ingest(str(good), str(cut), "--stage", "GL01")
     assert code == 1
     failed = Record.objects.get(status=RecordStatus.FAILED)
     assert failed.errors

@@ -93,7 +93,7 @@ class Command(BaseCommand):
         try:
             process_records(record_ids, processes=processes,
                             on_page=lambda page_id: bar.update(1))
-        except Exception as exc:  # a crashed pool: report the unfinished records, exit 1
+        except Exception as exc:  # noqa: BLE001 - a crashed pool: report what did not finish
             crash = exc
         finally:
             bar.close()
