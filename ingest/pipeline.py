@@ -30,7 +30,7 @@ from catalog.models import LinkSource, Page, Record, RecordStatus, RetentionPeri
 from . import classify
 from .formats import JPEG, MIME, PNG
 from .models import BatchItem, FourPropertiesCheck
-from .ocr import ocr_encoded
+from .ocr import OcrError, ocr_encoded
 from .parsers import InvalidFile
 from .preflight import FileRefused, Preflight, file_preflight, ingest_max_bytes
 
@@ -176,7 +176,9 @@ def extract_page_or_fail(page_id: int) -> Page | None:
         return extract_page(page_id)
     except StepFailed as exc:
         fail_record(Page.objects.get(pk=page_id).record_id, str(exc))
-        return None
+    except OcrError as exc:  # no engine, a timeout, an unreadable image: one clear error
+        fail_record(Page.objects.get(pk=page_id).record_id, exc.message)
+    return None
 
 
 def _normalise(image: Image.Image) -> tuple[Image.Image, bool]:
@@ -358,6 +360,8 @@ def finish_record(record_id: int) -> Record:
 def fail_record(record_id: int, reason: str) -> Record:
     log.warning("record %s failed: %s", record_id, reason)
     record = Record.objects.get(pk=record_id)
+    if record.status == RecordStatus.FAILED:  # another page failed it first: keep that error
+        return record
     if record.status == RecordStatus.RECEIVED:
         record = catalog.record_transition(actor=None, record=record, transition="process")
     return catalog.record_transition(actor=None, record=record, transition="fail",
