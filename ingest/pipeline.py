@@ -358,10 +358,10 @@ def finish_record(record_id: int) -> Record:
 
 
 def fail_record(record_id: int, reason: str) -> Record:
-    log.warning("record %s failed: %s", record_id, reason)
     record = Record.objects.get(pk=record_id)
     if record.status == RecordStatus.FAILED:  # another page failed it first: keep that error
         return record
+    log.warning("record %s failed: %s", record_id, reason)
     if record.status == RecordStatus.RECEIVED:
         record = catalog.record_transition(actor=None, record=record, transition="process")
     return catalog.record_transition(actor=None, record=record, transition="fail",

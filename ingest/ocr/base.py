@@ -12,6 +12,7 @@ Chinese characters.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import tempfile
 from abc import ABC, abstractmethod
@@ -27,6 +28,7 @@ _CJK_CLASS = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef
 _CJK = rf"[{_CJK_CLASS}]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
 CJK_CHAR = re.compile(_CJK)
+log = logging.getLogger(__name__)
 
 
 class OcrError(Exception):
@@ -53,6 +55,13 @@ class OcrTimeout(OcrError):
 
 class ImageUnreadable(OcrError):
     """The bytes handed to the engine are not an image it can decode."""
+
+
+def image_unreadable(detail) -> ImageUnreadable:
+    """The officer's message for a page no engine can decode; the detail goes to the log."""
+    log.warning("OCR: page image unreadable: %s", detail)
+    return ImageUnreadable(_("the page image cannot be decoded (not a PNG, JPEG or TIFF image, "
+                             "or damaged)"))
 
 
 @dataclass
@@ -86,15 +95,22 @@ def line_text(words: list[Word]) -> str:
     """Join a visual line's words: Chinese characters close together without a space.
 
     A gap wider than the line's height (between two fields of a form, ``姓名 李四   险种
-    养老``) keeps its space, so a name does not run into the next field's label.
+    养老``) keeps its space, so a name does not run into the next field's label; between
+    Chinese and a number a space is kept only where one was printed (``2015年``).
     """
     out: list[str] = []
     for previous, word in zip([None, *words], words):
         if previous is not None:
             gap = word.left - (previous.left + previous.width)
-            wide = gap > max(previous.height, word.height)
-            cjk = CJK_CHAR.search(previous.text[-1:]) and CJK_CHAR.search(word.text[:1])
-            out.append(" " if wide or not cjk else "")
+            height = max(previous.height, word.height)
+            cjk = (bool(CJK_CHAR.search(previous.text[-1:])), bool(CJK_CHAR.search(word.text[:1])))
+            if cjk == (False, False):
+                spaced = True  # two Latin words or numbers: the engines split them at spaces
+            elif cjk == (True, True):
+                spaced = gap > height
+            else:  # 2015年, 号码 110105…: a space only where one was printed
+                spaced = gap > 0.15 * height
+            out.append(" " if spaced else "")
         out.append(word.text)
     return "".join(out)
 
@@ -148,9 +164,9 @@ class OcrBackend(ABC):
         try:
             image = Image.open(io.BytesIO(data))
             image.load()
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            raise ImageUnreadable(_("the page image cannot be decoded: %(error)s")
-                                  % {"error": exc}) from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
+                AttributeError) as exc:  # what Pillow's decoders raise on damaged files
+            raise image_unreadable(exc) from None
         return image
 
     @staticmethod

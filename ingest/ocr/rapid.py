@@ -13,8 +13,8 @@ import threading
 
 from django.utils.translation import gettext as _
 
-from .base import CJK_CHAR, ImageUnreadable, OcrBackend, OcrResult, OcrUnavailable, Word, \
-    build_result
+from .base import CJK_CHAR, OcrBackend, OcrResult, OcrUnavailable, Word, build_result, \
+    image_unreadable, log
 
 
 class RapidOcr(OcrBackend):
@@ -49,24 +49,21 @@ class RapidOcr(OcrBackend):
             try:
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as exc:
-                raise OcrUnavailable(_("RapidOCR is not installed (%(error)s): install "
-                                       "rapidocr_onnxruntime") % {"error": exc}) from None
+                log.warning("RapidOCR cannot be imported: %s", exc)
+                raise OcrUnavailable(_("RapidOCR is not installed: install "
+                                       "rapidocr_onnxruntime")) from None
             self._engine = RapidOCR(**self._params)
         return self._engine
 
     def _recognise_encoded(self, data: bytes, *, suffix: str) -> OcrResult:
         engine = self.engine
-        return self.call_with_timeout(self._run, engine, data)
+        image = self.open_image(data)  # decoded once, here, so a bad file fails clearly
+        return self.call_with_timeout(self._run, engine, image)
 
-    def _run(self, engine, data: bytes) -> OcrResult:
-        from rapidocr_onnxruntime.utils.load_image import LoadImageError
+    def _run(self, engine, image) -> OcrResult:
         with self._lock:
-            try:
-                found, _elapsed = engine(data, use_cls=self.use_angle_cls, return_word_box=True,
-                                         text_score=self.text_score)
-            except LoadImageError as exc:
-                raise ImageUnreadable(_("the page image cannot be decoded: %(error)s")
-                                      % {"error": exc}) from None
+            found, _elapsed = engine(image, use_cls=self.use_angle_cls, return_word_box=True,
+                                     text_score=self.text_score)
         found = found or []
         raw = json.dumps([[box, text, round(float(score), 4)]
                           for box, text, score, *_rest in found], ensure_ascii=False)

@@ -10,7 +10,7 @@ import pytesseract
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from .base import ImageUnreadable, OcrBackend, OcrResult, OcrUnavailable, Word, build_result
+from .base import OcrBackend, OcrResult, OcrUnavailable, Word, build_result, image_unreadable
 
 # One thread per Tesseract process: parallelism comes from running pages in processes.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -76,10 +76,6 @@ class TesseractOcr(OcrBackend):
                                              timeout=self.timeout)
         except pytesseract.TesseractNotFoundError:
             raise tesseract_missing() from None
-        except RuntimeError as exc:
-            if "timeout" in str(exc).lower():
-                raise self.timed_out() from None
-            raise
         except pytesseract.TesseractError as exc:
             message = str(exc.message or exc)
             if "Failed loading language" in message or "Error opening data file" in message:
@@ -87,8 +83,11 @@ class TesseractOcr(OcrBackend):
                     _("Tesseract has no language data for %(lang)s: install "
                       "tesseract-ocr-chi-sim (and tesseract-ocr-eng)") % {"lang": self.lang}
                 ) from None
-            raise ImageUnreadable(_("Tesseract cannot read the page image: %(error)s")
-                                  % {"error": message.strip()[:200]}) from None
+            raise image_unreadable(f"tesseract: {message.strip()[:300]}") from None
+        except RuntimeError as exc:  # pytesseract's timeout (TesseractError is caught above)
+            if "timeout" in str(exc).lower():
+                raise self.timed_out() from None
+            raise
         lines: dict[tuple, list[Word]] = {}
         for i, text in enumerate(data["text"]):
             text = text.strip()
