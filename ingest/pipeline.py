@@ -161,7 +161,7 @@ def extract_page(page_id: int) -> Page:
         updates.update(text=content.text.strip(), words=content.words, text_source="pdf_text",
                        confidence=100.0, raw_ocr="")
     else:
-        result = ocr_encoded(encoded, suffix=suffix)
+        result = ocr_encoded(encoded, suffix=suffix, dpi=content.dpi)
         updates.update(text=result.text, words=result.words, text_source="ocr",
                        confidence=result.confidence, raw_ocr=result.raw)
     updates["text_done_at"] = timezone.now()
