@@ -10,13 +10,25 @@ from concurrent.futures import ProcessPoolExecutor
 from django.conf import settings
 from django.db import connections
 
-from . import pipeline
+# No models imported at module level: a fresh child unpickles ``_child_init`` from this
+# module before Django is set up.
 
 
-def _child_init() -> None:
+# What a child takes over from the parent's settings (tests and benchmarks change them).
+INHERITED = ("DATABASES", "ARCHIVE_STORAGE", "ARCHIVE_SEARCH", "ARCHIVE_OCR", "LANGUAGE_CODE")
+
+
+def _child_init(inherited: dict) -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import django
     django.setup()
+    from django.conf import settings as child_settings
+    databases = inherited.pop("DATABASES")
+    for name, value in inherited.items():
+        setattr(child_settings, name, value)
+    for alias, settings_dict in databases.items():  # the parent's databases (a test's too)
+        connections[alias].close()
+        connections[alias].settings_dict.update(settings_dict)
 
 
 def _in_child(fn, arg):
@@ -26,12 +38,19 @@ def _in_child(fn, arg):
         connections.close_all()
 
 
+def _prepare(record_id: int) -> list[int]:
+    from . import pipeline
+    return pipeline.prepare_record(record_id)
+
+
 def _extract(page_id: int) -> int:
+    from . import pipeline
     pipeline.extract_page_or_fail(page_id)
     return page_id
 
 
 def _finish(record_id: int) -> str:
+    from . import pipeline
     return pipeline.finish_record(record_id).status
 
 
@@ -41,7 +60,7 @@ def process_records(record_ids: Iterable[int], *, processes: int | None = None,
     record_ids = list(record_ids)
     workers = processes or settings.INGEST_PROCESSES or os.cpu_count() or 1
     if workers == 1:
-        pages = [p for r in record_ids for p in pipeline.prepare_record(r)]
+        pages = [p for r in record_ids for p in _prepare(r)]
         for page_id in pages:
             _extract(page_id)
             if on_page:
@@ -50,10 +69,15 @@ def process_records(record_ids: Iterable[int], *, processes: int | None = None,
             _finish(record_id)
         return
     connections.close_all()  # children must not share the parent's database sockets
-    context = multiprocessing.get_context("fork")
+    # Fresh children, not forks: a fork inherits the broker connection of the command's
+    # worker ping, and kombu's after-fork cleanup then blocks on the parent's Redis socket.
+    context = multiprocessing.get_context("forkserver")
+    inherited = {name: getattr(settings, name) for name in INHERITED}
+    inherited["DATABASES"] = {alias: dict(connections[alias].settings_dict)
+                              for alias in connections}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_child_init) as pool:
-        prepared = pool.map(_in_child, [pipeline.prepare_record] * len(record_ids), record_ids)
+                             initializer=_child_init, initargs=(inherited,)) as pool:
+        prepared = pool.map(_in_child, [_prepare] * len(record_ids), record_ids)
         pages = [p for page_ids in prepared for p in page_ids]
         for page_id in pool.map(_in_child, [_extract] * len(pages), pages):
             if on_page:

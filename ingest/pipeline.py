@@ -30,7 +30,7 @@ from catalog.models import LinkSource, Page, Record, RecordStatus, RetentionPeri
 from . import classify
 from .formats import JPEG, MIME, PNG
 from .models import BatchItem, FourPropertiesCheck
-from .ocr import ocr_encoded
+from .ocr import OcrError, ocr_encoded
 from .parsers import InvalidFile
 from .preflight import FileRefused, Preflight, file_preflight, ingest_max_bytes
 
@@ -161,7 +161,7 @@ def extract_page(page_id: int) -> Page:
         updates.update(text=content.text.strip(), words=content.words, text_source="pdf_text",
                        confidence=100.0, raw_ocr="")
     else:
-        result = ocr_encoded(encoded, suffix=suffix)
+        result = ocr_encoded(encoded, suffix=suffix, dpi=content.dpi)
         updates.update(text=result.text, words=result.words, text_source="ocr",
                        confidence=result.confidence, raw_ocr=result.raw)
     updates["text_done_at"] = timezone.now()
@@ -176,7 +176,9 @@ def extract_page_or_fail(page_id: int) -> Page | None:
         return extract_page(page_id)
     except StepFailed as exc:
         fail_record(Page.objects.get(pk=page_id).record_id, str(exc))
-        return None
+    except OcrError as exc:  # no engine, a timeout, an unreadable image: one clear error
+        fail_record(Page.objects.get(pk=page_id).record_id, exc.message)
+    return None
 
 
 def _normalise(image: Image.Image) -> tuple[Image.Image, bool]:
@@ -356,8 +358,10 @@ def finish_record(record_id: int) -> Record:
 
 
 def fail_record(record_id: int, reason: str) -> Record:
-    log.warning("record %s failed: %s", record_id, reason)
     record = Record.objects.get(pk=record_id)
+    if record.status == RecordStatus.FAILED:  # another page failed it first: keep that error
+        return record
+    log.warning("record %s failed: %s", record_id, reason)
     if record.status == RecordStatus.RECEIVED:
         record = catalog.record_transition(actor=None, record=record, transition="process")
     return catalog.record_transition(actor=None, record=record, transition="fail",
