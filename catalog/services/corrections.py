@@ -205,6 +205,10 @@ def record_volume_correct(*, actor, record: Record, volume: Volume | None, reaso
         raise CatalogError(_("the volume holds records of stage %(stage)s; re-file the record "
                              "under that stage first") % {"stage": volume.stage.code},
                            field="volume", rule="volume_mismatch")
+    if volume is not None and record.page_start is None:
+        # The 档号 of a record in a volume carries its first page (DA/T 22).
+        raise CatalogError(_("a record in a volume is numbered by its first page: enter the "
+                             "pages first"), field="page_start", rule="page_required")
     return _refile(record, actor=actor, action="correct_volume", reason=reason,
                    stage=record.stage, formed_on=record.formed_on,
                    retention=volume.retention if volume else record.retention, volume=volume)
