@@ -37,7 +37,7 @@ def record_panels(request, record: Record) -> list[str]:
 class RecordCorrectionForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=500)
     formed_on = forms.DateField(label=_("formation date"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     stage = forms.ModelChoiceField(queryset=Stage.objects.select_related("category"),
                                    label=_("business stage"),
                                    help_text=_("Another stage re-files the record: it gets a new "

@@ -58,7 +58,7 @@ class ReviewForm(forms.Form):
     stage = forms.ModelChoiceField(queryset=Stage.objects.select_related("category"),
                                    label=_("business stage"))
     formed_on = forms.DateField(label=_("formation date"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     retention = forms.ModelChoiceField(queryset=RetentionPeriod.objects.all(), required=False,
                                        label=_("retention"),
                                        help_text=_("Leave empty to take the file plan's period."))
