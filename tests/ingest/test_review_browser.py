@@ -99,3 +99,28 @@ def test_a_record_refiled_under_another_stage_is_still_found_by_its_old_code(
     page.wait_for_url(f"**/counter/record/{record.pk}/")
     assert record.archive_code in page.inner_text(".ct-meta-pane")
     page.screenshot(path=ARTIFACTS / "review-counter-old-code.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_batch_page_keeps_the_review_links_when_it_refreshes(browser, live_server, officer,
+                                                                 local_store):
+    from ingest.services import Source, batch_create, file_ingest
+    from tests.ingest import samples
+    factories.fonds()
+    batch = batch_create(actor=None, source="upload", label="a.png, b.png")
+    items = [file_ingest(actor=None, batch=batch, queue=False, source=Source(
+        name, samples.encode([samples.page_image([name])], "PNG"))) for name in ("a.png", "b.png")]
+    held = Record.objects.get(pk=items[0].record_id)
+    held = services.record_transition(actor=None, record=held, transition="process")
+    services.record_transition(actor=None, record=held, transition="review")
+    # b.png stays received: the batch is unfinished, so the page refreshes itself.
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    sign_in(page, live_server, "wang.fang")
+    page.goto(f"{live_server.url}/admin/ingest/batch/{batch.pk}/")
+    page.evaluate("document.querySelector('[data-rows] tr').dataset.old = '1'")
+    page.wait_for_function("() => !document.querySelector('[data-rows] tr[data-old]')")
+    link = page.locator(f"[data-rows] a[href='/admin/ingest/review/{held.pk}/']")
+    assert link.count() == 1 and link.inner_text() == "待审核"
+    page.screenshot(path=ARTIFACTS / "review-batch-refreshed.png", full_page=True)
+    link.click()
+    page.wait_for_url(f"**/admin/ingest/review/{held.pk}/")
