@@ -120,8 +120,17 @@ class RecordCorrectView(View):
             "panels": record_panels(self.request, self.record)})
 
 
-class RecordInspectPanelsMixin:
-    """The record's inspect page: its former codes, a correct button and the other apps' panels."""
+class RecordPanelsMixin:
+    """A record's admin page with its former codes and the other apps' panels (the scan)."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "aliases": self.object.code_aliases.all(),
+                "panels": record_panels(self.request, self.object)}
+
+
+class RecordInspectPanelsMixin(RecordPanelsMixin):
+    """The record's inspect page, with a button to the corrections."""
 
     template_name = "catalog/record_inspect.html"
 
@@ -134,7 +143,6 @@ class RecordInspectPanelsMixin:
                                         url=reverse("record:correct", args=[self.object.pk])))
         return buttons
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs),
-                "aliases": self.object.code_aliases.all(),
-                "panels": record_panels(self.request, self.object)}
+
+class RecordEditPanelsMixin(RecordPanelsMixin):
+    template_name = "catalog/record_edit.html"

@@ -16,7 +16,8 @@ from .admin_views import (PeopleIndexMixin, PeopleInspectMixin, ServiceModelView
                           people_menu_item_class, register_policies)
 from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
 from .lifecycle import RECORD_LIFECYCLE
-from .record_corrections import RecordCorrectView, RecordInspectPanelsMixin
+from .record_corrections import (RecordCorrectView, RecordEditPanelsMixin,
+                                 RecordInspectPanelsMixin)
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
 
 
@@ -122,7 +123,8 @@ class RecordViewSet(ServiceModelViewSet):
 
     @property
     def edit_view_class(self):
-        return type("EditView", (VisibleRecordsMixin, super().edit_view_class), {})
+        return type("EditView", (RecordEditPanelsMixin, VisibleRecordsMixin,
+                                 super().edit_view_class), {})
 
 
 class PeopleViewSet(ServiceModelViewSet):
