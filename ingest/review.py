@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.counter.selectors import shown_id_number
 from catalog import services as catalog
 from catalog.errors import CatalogError
-from catalog.models import LinkSource, RetentionPeriod, Sensitivity, Stage
+from catalog.models import LinkSource, Record, RecordStatus, RetentionPeriod, Sensitivity, Stage
 from kernel.errors import form_add_error
 
 from . import classify, scan
@@ -132,7 +132,10 @@ def _file(actor, record, form: ReviewForm):
 @permission_required("catalog.change_record", raise_exception=True)
 def review(request, record_id: int):
     """File a record from its scan; then open the next record in the queue."""
-    record = get_object_or_404(review_queue(user=request.user), pk=record_id)
+    record = get_object_or_404(Record.objects.visible_to(request.user), pk=record_id)
+    if record.status != RecordStatus.NEEDS_REVIEW:  # filed meanwhile, perhaps by a colleague
+        messages.info(request, _("This record is not waiting for review."))
+        return redirect("ingest_review_queue")
     found = suggestions_of(record)
     form = ReviewForm(request.POST or None, initial=_initial(record, found), record=record,
                       user=request.user)

@@ -42,8 +42,8 @@ def _open(actor, record: Record, reason: str) -> Record:
     if not (reason or "").strip():
         raise CatalogError(_("give the reason for the correction"), field="reason",
                            rule="reason_required")
-    record = Record.objects.select_related("fonds", "stage", "retention", "volume").select_for_update(
-        of=("self",)).get(pk=record.pk)
+    record = (Record.objects.select_related("fonds", "stage", "retention", "volume")
+              .select_for_update(of=("self",)).get(pk=record.pk))
     if record.status == RecordStatus.DESTROYED:
         raise CatalogError(_("a destroyed record is a tombstone and cannot be corrected"),
                            field=None, rule="destroyed")
@@ -225,7 +225,8 @@ def record_pages_correct(*, actor, record: Record, page_start: int | None,
                            field="page_end", rule="page_range")
     if (page_start, page_end) == (record.page_start, record.page_end):
         return record
-    changed = {"page_start": [record.page_start, page_start], "page_end": [record.page_end, page_end]}
+    changed = {"page_start": [record.page_start, page_start],
+               "page_end": [record.page_end, page_end]}
     record.page_start, record.page_end = page_start, page_end
     if record.is_filed:
         new_code = codes.render(_parts(record), in_volume=record.volume_id is not None)

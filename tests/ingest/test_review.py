@@ -77,6 +77,8 @@ def test_after_filing_the_next_record_in_the_queue_opens(client, officer, local_
     response = client.post(f"/admin/ingest/review/{second.pk}/", filing(second), follow=True)
     assert response.redirect_chain[-1][0] == "/admin/ingest/review/"
     assert "待审核档案已全部处理完毕" in response.content.decode()
+    again = client.get(f"/admin/ingest/review/{first.pk}/")  # filed already: back to the queue
+    assert again.status_code == 302 and again["Location"] == "/admin/ingest/review/"
 
 
 def test_the_review_form_shows_the_scan_with_the_suggested_code_boxed(client, officer,
