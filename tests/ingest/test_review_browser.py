@@ -97,7 +97,8 @@ def test_a_record_refiled_under_another_stage_is_still_found_by_its_old_code(
     page.keyboard.type(old)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/counter/record/{record.pk}/")
-    assert record.archive_code in page.inner_text(".ct-meta-pane")
+    meta = page.inner_text(".ct-meta-pane")
+    assert record.archive_code in meta and "原档号" in meta and old in meta
     page.screenshot(path=ARTIFACTS / "review-counter-old-code.png", full_page=True)
 
 
