@@ -22,6 +22,15 @@ ACTIONS = {
     "link_member": _("link member"),
     "link_unit": _("link unit"),
     "retention_recomputed": _("retention recomputed"),
+    # an officer's corrections, each with its reason (catalog/services/corrections.py)
+    "correct_title": _("correct title"),
+    "correct_formed_on": _("correct formation date"),
+    "refile": _("re-file under another stage"),
+    "correct_retention": _("correct retention"),
+    "correct_volume": _("correct volume"),
+    "correct_pages": _("correct pages"),
+    "link_confirm": _("confirm suggested link"),
+    "link_drop": _("drop link"),
     "fileplan_load": _("load file plan"),
     # custody
     "store": _("store"),

@@ -423,3 +423,25 @@ class RecordUnit(models.Model):
         verbose_name = _("record–unit link")
         verbose_name_plural = _("record–unit links")
         constraints = [models.UniqueConstraint(fields=["record", "unit"], name="record_unit_once")]
+
+
+class RecordCodeAlias(models.Model):
+    """A 档号 a record was known by before it was re-filed: it still finds the record.
+
+    Written when a correction gives the record a new code, never edited or deleted, so a
+    code once written on a folder or a certified copy resolves for as long as the record.
+    """
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="code_aliases",
+                               verbose_name=_("record"))
+    archive_code = models.CharField(_("former archive code (档号)"), max_length=120, unique=True)
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("former archive code")
+        verbose_name_plural = _("former archive codes")
+        ordering = ["record", "replaced_at"]
+
+    def __str__(self) -> str:
+        return self.archive_code

@@ -16,6 +16,8 @@ from .admin_views import (PeopleIndexMixin, PeopleInspectMixin, ServiceModelView
                           people_menu_item_class, register_policies)
 from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
 from .lifecycle import RECORD_LIFECYCLE
+from .record_corrections import (RecordCorrectView, RecordEditPanelsMixin,
+                                 RecordInspectPanelsMixin)
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
 
 
@@ -103,7 +105,8 @@ class RecordViewSet(ServiceModelViewSet):
 
     # Restricted records and work in progress stay out of sight of those without access.
     index_view_class = type("IndexView", (VisibleRecordsMixin, generic.IndexView), {})
-    inspect_view_class = type("InspectView", (TransitionButtonsMixin, VisibleRecordsMixin,
+    inspect_view_class = type("InspectView", (RecordInspectPanelsMixin, TransitionButtonsMixin,
+                                              VisibleRecordsMixin,
                                               generic.InspectView), {
         "workflow": RECORD_LIFECYCLE, "taken_elsewhere": ("destroy",),
         "transition_url_name": "record:transition"})
@@ -115,11 +118,13 @@ class RecordViewSet(ServiceModelViewSet):
             "inspect_url_name": "record:inspect",
             "queryset_for": staticmethod(lambda user: Record.objects.visible_to(user))})
         return [*super().get_urlpatterns(),
-                path("transition/<int:pk>/<str:name>/", view.as_view(), name="transition")]
+                path("transition/<int:pk>/<str:name>/", view.as_view(), name="transition"),
+                path("correct/<int:pk>/", RecordCorrectView.as_view(), name="correct")]
 
     @property
     def edit_view_class(self):
-        return type("EditView", (VisibleRecordsMixin, super().edit_view_class), {})
+        return type("EditView", (RecordEditPanelsMixin, VisibleRecordsMixin,
+                                 super().edit_view_class), {})
 
 
 class PeopleViewSet(ServiceModelViewSet):

@@ -50,3 +50,9 @@ def batch_progress(*, batch: Batch, user=None) -> dict:
             "pages_total": sum(r["pages_total"] for r in rows), "items": rows,
             "finished": all(r["status"] in {"refused", "ready", "needs_review", "failed"}
                             for r in rows)}
+
+
+def review_queue(*, user):
+    """The records waiting for review that ``user`` may see, oldest first."""
+    return (Record.objects.visible_to(user).filter(status=RecordStatus.NEEDS_REVIEW)
+            .with_plan().order_by("created_at", "pk"))

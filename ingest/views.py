@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from catalog.errors import CatalogError
-from catalog.models import Record, RecordStatus, RetentionPeriod, Stage
-from catalog.services import record_file, record_transition
-from kernel.errors import form_add_error
+from catalog.models import Stage
 
-from . import classify
 from .models import Batch
 from .selectors import batch_progress
 from .services import Source, batch_create, file_ingest
@@ -74,43 +68,3 @@ def batch_detail(request, batch_id: int):
     if request.GET.get("format") == "json":
         return JsonResponse(progress)
     return render(request, "ingest/batch.html", {"batch": batch, "progress": progress})
-
-
-class ReviewForm(forms.Form):
-    stage = forms.ModelChoiceField(queryset=Stage.objects.all(), label=_("business stage"))
-    formed_on = forms.DateField(label=_("formation date"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    retention = forms.ModelChoiceField(queryset=RetentionPeriod.objects.all(), required=False,
-                                       label=_("retention"),
-                                       help_text=_("Leave empty to take the file plan's period."))
-
-
-@permission_required("catalog.change_record", raise_exception=True)
-def review(request, record_id: int):
-    """An officer files a record the classifier was not sure of."""
-    record = get_object_or_404(Record, pk=record_id)
-    if record.status != RecordStatus.NEEDS_REVIEW:
-        messages.error(request, _("This record is not waiting for review."))
-        return redirect("record:index")
-    pages = list(record.pages.order_by("number")[:3])
-    text = "\n".join(p.text for p in record.pages.order_by("number"))
-    suggestion = classify.suggest_stage(text)
-    initial = {"stage": Stage.objects.filter(code=suggestion.stage_code).first(),
-               "formed_on": record.formed_on or classify.find_date(text)}
-    form = ReviewForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                filed = record_file(actor=request.user, record=record,
-                                    stage=form.cleaned_data["stage"],
-                                    formed_on=form.cleaned_data["formed_on"],
-                                    retention=form.cleaned_data["retention"], confidence=1.0)
-                record_transition(actor=request.user, record=filed, transition="ready",
-                                  errors=[])
-        except CatalogError as exc:
-            form_add_error(form, exc, with_rule=True)
-        else:
-            messages.success(request, _("Filed as %(code)s.") % {"code": filed.archive_code})
-            return redirect("record:index")
-    return render(request, "ingest/review.html", {"record": record, "pages": pages, "form": form,
-                                                  "suggestion": suggestion})

@@ -1,5 +1,6 @@
 """Ingest in the Wagtail admin: the upload page and batch progress."""
 
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from catalog.admin_views import ReadOnlyModelViewSet, ServiceModelViewSet, register_policies
 
-from . import views
+from . import review, scan, views
 from .core import services as core
 from .models import BusinessType, CallbackDelivery, CoreClient, CoreDocument, FourPropertiesCheck
 
@@ -102,7 +103,11 @@ def ingest_urls():
     return [
         path("ingest/upload/", views.upload, name="ingest_upload"),
         path("ingest/batch/<int:batch_id>/", views.batch_detail, name="ingest_batch"),
-        path("ingest/review/<int:record_id>/", views.review, name="ingest_review"),
+        path("ingest/review/", review.queue, name="ingest_review_queue"),
+        path("ingest/review/<int:record_id>/", review.review, name="ingest_review"),
+        path("ingest/scan/page/<int:pk>/image/", scan.page_image, name="ingest_scan_image"),
+        path("ingest/scan/page/<int:pk>/thumbnail/", scan.page_thumbnail,
+             name="ingest_scan_thumbnail"),
     ]
 
 
@@ -124,5 +129,12 @@ class ReviewMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def review_menu_item():
-    return ReviewMenuItem(_("Records to review"), reverse("record:index") + "?status=needs_review",
+    return ReviewMenuItem(_("Records to review"), reverse("ingest_review_queue"),
                           icon_name="warning", order=91, name="ingest-review")
+
+
+@hooks.register("record_admin_panels")
+def record_scan_panel(request, record):
+    """The record's admin pages show its scan, as the review form does."""
+    return render_to_string("ingest/_scan.html", scan.scan_context(request, record),
+                            request=request)

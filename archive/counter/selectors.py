@@ -119,7 +119,9 @@ def units_named(text: str, *, limit: int = 20) -> list[Unit]:
 
 
 def record_by_archive_code(code: str) -> Record | None:
-    return Record.objects.filter(archive_code__iexact=code).first()
+    """The record with this 档号, or the one that had it before it was re-filed."""
+    return (Record.objects.filter(archive_code__iexact=code).first()
+            or Record.objects.filter(code_aliases__archive_code__iexact=code).first())
 
 
 def destruction_entry(record: Record) -> AuditEvent | None:

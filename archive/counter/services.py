@@ -172,3 +172,18 @@ def _copy_register(*, actor, visit, record, pages, render) -> tuple[UseRegisterE
     audit_log(actor=actor, action="certified_copy", obj=record, **_visit_details(visit),
               copy_number=entry.copy_number, pages=entry.pages, bytes=len(pdf))
     return entry, pdf
+
+
+# The back office's use of a record: an officer classifying or correcting it (编目).
+CATALOGUING = "cataloguing"
+
+
+def cataloguing_use() -> dict:
+    """The purpose written with every back-office view of a record's scan."""
+    return {"purpose": CATALOGUING, "purpose_text": _("cataloguing")}
+
+
+@transaction.atomic
+def cataloguing_view_log(*, actor, action: str, obj, details: dict | None = None) -> None:
+    """Write a back-office view of a record or page (the counter's events, purpose 编目)."""
+    audit_log(actor=actor, action=action, obj=obj, **{**cataloguing_use(), **(details or {})})

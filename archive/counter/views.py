@@ -209,6 +209,19 @@ def _page_for(request, pk: int):
 
 
 def _serve(request, page, record, sha256: str, width: int) -> HttpResponse:
+    return serve_page_image(request, page, record, sha256, width,
+                            purpose_text=request.visit.purpose_text,
+                            use={"visit": request.visit.pk, "purpose": request.visit.purpose,
+                                 "purpose_text": request.visit.purpose_text})
+
+
+def serve_page_image(request, page, record, sha256: str, width: int, *, purpose_text: str,
+                     use: dict) -> HttpResponse:
+    """Answer with the page's image watermarked for this user and purpose, or why not.
+
+    ``use`` (the visit, or the back office's cataloguing purpose) goes into the audit
+    event of a damaged image refused.
+    """
     if record.status == RecordStatus.DESTROYED:
         return HttpResponse(_("This record was destroyed."), status=410)
     if not sha256:
@@ -217,27 +230,26 @@ def _serve(request, page, record, sha256: str, width: int) -> HttpResponse:
     # (a certified copy re-hashes the bytes in full).
     stored = StoredObject.objects.filter(sha256=sha256).only("size", "last_check_ok").first()
     if stored is not None and stored.last_check_ok is False:
-        return _damaged(request, page, record, sha256, known=True)
+        return _damaged(request, page, record, sha256, use, known=True)
     try:
         data = object_store().get(sha256)
     except StoreUnavailable:
         return HttpResponse(_("The image store is unavailable; try again shortly."), status=503)
     if stored is not None and len(data) != stored.size:
-        return _damaged(request, page, record, sha256, known=False, size=len(data))
+        return _damaged(request, page, record, sha256, use, known=False, size=len(data))
     mark = watermark.Mark(user=request.user.get_username(),
                           when=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-                          purpose=request.visit.purpose_text,
+                          purpose=purpose_text,
                           subject=f"{record.archive_code or ''} p.{page.number}")
     return HttpResponse(watermark.watermarked_jpeg(data, mark, max_width=width),
                         content_type="image/jpeg", headers=NO_STORE)
 
 
-def _damaged(request, page, record, sha256: str, *, known: bool, **details) -> HttpResponse:
+def _damaged(request, page, record, sha256: str, use: dict, *, known: bool,
+             **details) -> HttpResponse:
     """Refuse a damaged image: mark its object bad, audit the refusal, say so plainly."""
     stored_object_corrupted(actor=request.user, sha256=sha256, use="counter_view",
-                            record=record.pk, page=page.number, known=known, **details,
-                            visit=request.visit.pk, purpose=request.visit.purpose,
-                            purpose_text=request.visit.purpose_text)
+                            record=record.pk, page=page.number, known=known, **details, **use)
     return HttpResponse(_("The stored image of this page is damaged and is not shown; ask the "
                           "archive administrator to restore it."),
                         status=409, content_type="text/plain; charset=utf-8", headers=NO_STORE)

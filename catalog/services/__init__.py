@@ -5,6 +5,17 @@ Each service checks its rules, saves, and announces the change on
 Errors are ``CatalogError`` subclasses naming the field and the rule.
 """
 
+from .corrections import (  # noqa: F401
+    record_formed_on_correct,
+    record_link_confirm,
+    record_link_drop,
+    record_pages_correct,
+    record_refile,
+    record_retention_correct,
+    record_sensitivity_correct,
+    record_title_correct,
+    record_volume_correct,
+)
 from .people import (  # noqa: F401
     member_create,
     member_get_or_create,

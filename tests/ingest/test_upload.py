@@ -54,8 +54,10 @@ def test_officer_files_a_record_waiting_for_review(client, officer, local_store)
     client.force_login(officer)
     assert "2015" in client.get(f"/admin/ingest/review/{record.pk}/").content.decode()
     response = client.post(f"/admin/ingest/review/{record.pk}/", {
-        "stage": factories.stage("GL04").pk, "formed_on": "2015-01-01", "retention": ""})
+        "title": "说明", "stage": factories.stage("GL04").pk, "formed_on": "2015-01-01",
+        "retention": "", "sensitivity": "normal", "reason": "对照原件核对"})
     assert response.status_code == 302
+    assert response["Location"] == "/admin/ingest/review/"  # the queue is empty now
     record.refresh_from_db()
     assert (record.status, record.archive_code) == (RecordStatus.READY, "0211-GL·2015-F-0001")
 
