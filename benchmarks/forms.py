@@ -385,12 +385,13 @@ def render(spec: FormSpec, content: dict, *, dpi: int, print_face: str, fill_fac
     date_text = cn_date(content["formed_on"])
     label_mm = 10.5 * 0.353 * (len(spec.date_label) + 1)
     date_x = RIGHT - 3 - label_mm - 35
-    page.text((date_x, top + 38), f"{spec.date_label}：", 10.5)
-    page.write((date_x + label_mm, top + 38), date_text, 37)
+    page.text((date_x, top + 40), f"{spec.date_label}：", 10.5)
+    page.write((date_x + label_mm, top + 40), date_text, 37)
     page.lines += [f"{spec.signer}：{signer} 单位（盖章）：" if spec.unit
                    else f"{spec.signer}：{signer} 经办机构（盖章）：",
                    f"{spec.date_label}：{date_text}"]
-    free, on_date = (middle + 43, top + 22), (date_x + label_mm + 16, top + 36)
+    # Overlap 0: the seal clear of the date (above it, right); 1: pressed on the date.
+    free, on_date = (RIGHT - 23, top + 17), (date_x + label_mm + 16, top + 38)
     center = tuple(a + (b - a) * stamp_overlap for a, b in zip(free, on_date, strict=True))
     if spec.unit:
         _seal(page, center, content["unit"]["name"])
