@@ -41,6 +41,8 @@ _FORMED_LABEL = re.compile(r"(填表|填报|申请|申领|申报|办理|经办|�
                            r"制表|立卷)(?:日期|时间)?[:|]*$")
 _OTHER_LABEL = re.compile(r"(出生|审核|复核|审批|入院|出院|事故|受伤|受伤害|离职|退休|参加工作|分娩|诊断|就诊|终止|"
                           r"末次|发生|生效|有效)")
+# A lone 1 between 年/月/日 is often read as a stroke (":", "I", "l", "|").
+_ONE_IN_DATE = re.compile(r"(?<=[年月])[:;Il|!](?=[月日])")
 _TITLE_SUFFIX = re.compile(r"(表|书|单|证明|清册|报告|通知|笔录|协议|凭证|目录|台账|明细|汇总)$")
 _NOT_TITLE = re.compile(r"(表号|编号|经办机构|金额单位|单位[:：]|填表说明|第\d+页)")
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
@@ -269,7 +271,7 @@ def find_formed_on(rows: list[Row]) -> tuple[dt.date, float] | None:
     """The date the form was filled in: beside 填表/申请/办理… rather than birth or review dates."""
     best, best_score = None, 0.0
     for row in rows:
-        compact = _compact(row.text)
+        compact = _ONE_IN_DATE.sub("1", _compact(row.text))
         for m in _DATE.finditer(compact):
             try:
                 day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
