@@ -61,37 +61,50 @@ def _main_classifier():
     return module.suggest_stage
 
 
-def _count(hits, number_key, name_key, numbers, names, found: dict) -> None:
-    """Count the numbers found, and the names found beside them."""
+KINDS = (("stage", "stage accuracy"), ("title", "title exact"), ("name", "member name"),
+         ("id", "ID number"), ("unit_name", "unit name"), ("credit_code", "credit code"),
+         ("date", "formation date"))
+
+
+class Tally(dict):
+    """Per kind: [right, seen, applied, applied and right]."""
+
+    def see(self, kind: str, right: bool, applied: bool) -> None:
+        counts = self.setdefault(kind, [0, 0, 0, 0])
+        counts[0] += right
+        counts[1] += 1
+        counts[2] += applied
+        counts[3] += applied and right
+
+
+def _pairs(tally, number_kind, name_kind, numbers, names, found: dict) -> None:
+    """Count the numbers found, and the names read beside them (applied when sure)."""
+    sure = settings.INGEST_EXTRACT_THRESHOLD
     for number, name in zip(numbers, names, strict=True):
-        hits[number_key][0] += number in found
-        hits[name_key][0] += found.get(number) == name
-        hits[number_key][1] += 1
-        hits[name_key][1] += 1
+        entry = found.get(number, {})
+        tally.see(number_kind, bool(entry), bool(entry))
+        tally.see(name_kind, entry.get("name") == name,
+                  bool(entry.get("name")) and entry.get("confidence", 0) >= sure)
 
 
-def score(forms, readings) -> dict:
+def score(forms, readings) -> Tally:
     """Hit rates of the extraction over ``readings`` (text, words) of ``forms``."""
-    hits = {k: [0, 0] for k in ("stage", "stage_confident", "title", "name", "id", "unit_name",
-                                 "credit_code", "date")}
-    threshold = settings.INGEST_CLASSIFY_THRESHOLD
+    tally = Tally()
+    sure = settings.INGEST_EXTRACT_THRESHOLD
     for form, reading in zip(forms, readings, strict=True):
         truth, found = form.truth, extract([reading])
-        stage = found.stage[0] if found.stage else None
-        hits["stage"][0] += stage == truth["stage_code"]
-        hits["stage"][1] += 1
-        if found.stage and found.stage[1] >= threshold:
-            hits["stage_confident"][0] += stage == truth["stage_code"]
-            hits["stage_confident"][1] += 1
-        hits["title"][0] += bool(found.title) and found.title[0] == truth["title"]
-        hits["title"][1] += 1
-        _count(hits, "id", "name", truth["id_numbers"], truth["names"],
-               {m["id_number"]: m["name"] for m in found.members})
-        _count(hits, "credit_code", "unit_name", truth["credit_codes"], truth["unit_names"],
-               {u["credit_code"]: u["name"] for u in found.units})
-        hits["date"][0] += bool(found.formed_on) and found.formed_on[0].isoformat() == truth["formed_on"]
-        hits["date"][1] += 1
-    return hits
+        stage, stage_conf = found.stage or (None, 0.0)
+        tally.see("stage", stage == truth["stage_code"],
+                  stage_conf >= settings.INGEST_CLASSIFY_THRESHOLD)
+        title, title_conf = found.title or (None, 0.0)
+        tally.see("title", title == truth["title"], title_conf >= sure)
+        _pairs(tally, "id", "name", truth["id_numbers"], truth["names"],
+               {m["id_number"]: m for m in found.members})
+        _pairs(tally, "credit_code", "unit_name", truth["credit_codes"], truth["unit_names"],
+               {u["credit_code"]: u for u in found.units})
+        day, day_conf = found.formed_on or (None, 0.0)
+        tally.see("date", bool(day) and day.isoformat() == truth["formed_on"], day_conf >= sure)
+    return tally
 
 
 def main() -> None:
@@ -111,15 +124,17 @@ def main() -> None:
     reference = _main_classifier()
     print(f"{args.n} forms, seed {args.seed}, {len({f.truth['stage_code'] for f in forms})} stages, "
           f"fonts {sorted({f.params['fill_font'] for f in forms})}, OCR {seconds / args.n:.2f} s/page")
-    print(f"{'':24}{'OCR':>14}{'clean text':>14}")
-    for key, label in (("stage", "stage accuracy"), ("stage_confident", "  of confident ones"),
-                       ("title", "title exact"), ("name", "member name"), ("id", "ID number"),
-                       ("unit_name", "unit name"), ("credit_code", "credit code"),
-                       ("date", "formation date")):
-        row = [ocr_hits[key], clean_hits[key]]
-        print(f"{label:24}" + "".join(f"{h / t:>9.1%} {h:>2}/{t:<2}" if t else f"{'—':>14}" for h, t in row))
-    confident = ocr_hits["stage_confident"][1] / args.n
-    print(f"stage suggested with confidence >= {settings.INGEST_CLASSIFY_THRESHOLD:.2f}: {confident:.1%}")
+    print(f"{'':18}{'OCR: right':>16}{'applied':>9}{'wrong':>7}{'clean text':>16}")
+    for key, label in KINDS:
+        right, seen, applied, applied_right = ocr_hits.get(key, [0, 0, 0, 0])
+        clean_right, clean_seen = clean_hits.get(key, [0, 0])[:2]
+        if not seen:
+            continue
+        print(f"{label:18}{right / seen:>9.1%} {right:>2}/{seen:<3}{applied:>8}{applied - applied_right:>7}"
+              f"{clean_right / clean_seen:>10.1%} {clean_right:>2}/{clean_seen:<3}")
+    print("applied: at or above the threshold (stage: INGEST_CLASSIFY_THRESHOLD "
+          f"{settings.INGEST_CLASSIFY_THRESHOLD:.2f}, others: INGEST_EXTRACT_THRESHOLD "
+          f"{settings.INGEST_EXTRACT_THRESHOLD:.2f}); wrong: applied but not the truth")
     if reference:
         right = sum(reference(text).stage_code == f.truth["stage_code"]
                     for f, (text, _) in zip(forms, readings, strict=True))

@@ -95,12 +95,25 @@ def _stage_terms() -> dict[str, list[tuple[str, float]]]:
     return terms
 
 
-def _score(text: str) -> dict[str, float]:
+def _near(term: str, text: str) -> bool:
+    """Say whether ``term`` stands in ``text`` with at most one character misread (4+ long)."""
+    size = len(term)
+    if size < 4 or len(text) < size:
+        return False
+    return any(sum(a != b for a, b in zip(term, text[i:i + size], strict=True)) <= 1
+               for i in range(len(text) - size + 1))
+
+
+def _score(text: str, *, fuzzy: bool = False) -> dict[str, float]:
     """Each stage's terms found in ``text``, by weight and length; overlapping terms of one
-    stage count once (the longest)."""
+    stage count once (the longest). ``fuzzy`` also counts a term with one character misread
+    (an OCR slip in a short heading), at a lower weight."""
     scores = {}
     for code, terms in _stage_terms().items():
         hits = sorted(((t, w) for t, w in terms if t and t in text), key=lambda tw: -len(tw[0]))
+        if fuzzy and not hits:
+            hits = sorted(((t, w * 0.7) for t, w in terms if _near(t, text)),
+                          key=lambda tw: -len(tw[0]))
         kept: list[str] = []
         for term, _weight in hits:
             if not any(term in longer for longer in kept):
@@ -116,7 +129,7 @@ def suggest_stage(text: str, *, heading: str | None = None) -> Suggestion:
     confidence is the winner's share of the two best, lowered when the heading says nothing."""
     body = _BOILERPLATE.sub("", re.sub(r"[ \t]+", "", text))
     scores = _score(body)
-    head = _score(re.sub(r"\s+", "", heading)) if heading else {}
+    head = _score(re.sub(r"\s+", "", heading), fuzzy=True) if heading else {}
     for code, value in head.items():
         scores[code] = scores.get(code, 0.0) * 0.25 + HEADING_WEIGHT * value
     if not scores:

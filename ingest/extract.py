@@ -45,6 +45,8 @@ _OTHER_LABEL = re.compile(r"(出生|审核|复核|审批|入院|出院|事故|�
 _ONE_IN_DATE = re.compile(r"(?<=[年月])[:;Il|!](?=[月日])")
 _TITLE_SUFFIX = re.compile(r"(表|书|单|证明|清册|报告|通知|笔录|协议|凭证|目录|台账|明细|汇总)$")
 _NOT_TITLE = re.compile(r"(表号|编号|经办机构|金额单位|单位[:：]|填表说明|第\d+页)")
+# A section's heading inside the form, not the form's.
+_SECTION = re.compile(r"参保人员基本信息|参保单位信息|单位基本信息|申请事项|审核意见|经办机构意见")
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
                              "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6",
                              "x": "X", "×": "X"})
@@ -55,13 +57,22 @@ _CREDIT_FIX = str.maketrans({"O": "0", "I": "1", "S": "5", "Z": "2", "V": "U"})
 
 @dataclass
 class Row:
-    """One row of a page: its text (cells joined by ``|``), height, mean confidence, top."""
+    """One row of a page: its text (cells joined by ``|``), height, mean confidence, top,
+    and its words with their confidences."""
 
     text: str
     height: float = 0.0
     confidence: float = 90.0
     top: float = 0.0
     page: int = 1
+    words: list[tuple[str, float]] = field(default_factory=list)
+
+    def sureness(self, value: str) -> float:
+        """Return a factor in [0.5, 1] from the least sure word of ``value``: one misread
+        character is enough to make a name wrong."""
+        chars = set(value)
+        confs = [c for t, c in self.words if t and set(t) <= chars]
+        return min(1.0, max(0.5, (min(confs) if confs else self.confidence) / 90))
 
 
 @dataclass
@@ -123,7 +134,8 @@ def rows_from_words(words: Sequence[Sequence], page: int = 1) -> list[Row]:
         text = normalise("".join(parts))
         out.append(Row(text=text, height=statistics.median(w[4] for w in members) / typical,
                        confidence=statistics.mean(float(w[5]) for w in members),
-                       top=min(w[2] for w in members), page=page))
+                       top=min(w[2] for w in members), page=page,
+                       words=[(normalise(str(w[0])).replace(" ", ""), float(w[5])) for w in members]))
     return out
 
 
@@ -131,9 +143,12 @@ def page_rows(pages: Iterable) -> list[Row]:
     """Rows of every page: rebuilt from word boxes where there are any, and the text lines."""
     rows: list[Row] = []
     for number, (text, words) in enumerate(pages, start=1):
-        rows += rows_from_words(words or [], number)
-        rows += [Row(text=normalise(line), page=number, top=-1.0)
-                 for line in (text or "").splitlines() if line.strip()]
+        boxed = rows_from_words(words or [], number)
+        # Where there are boxes, a text line says nothing a row does not, and its own
+        # confidence is unknown: it counts as the page's least sure.
+        unsure = min((r.confidence for r in boxed), default=90.0)
+        rows += boxed + [Row(text=normalise(line), page=number, top=-1.0, confidence=unsure)
+                         for line in (text or "").splitlines() if line.strip()]
     return rows
 
 
@@ -194,10 +209,6 @@ def _find_credit_codes(compact: str) -> list[str]:
     return found
 
 
-def _ocr_factor(row: Row) -> float:
-    return min(1.0, max(0.6, row.confidence / 90))
-
-
 def find_members(rows: list[Row], signers: set[str]) -> list[dict]:
     """Each valid ID number with the name in the 姓名 field nearest to it."""
     best: dict[str, dict] = {}
@@ -211,7 +222,7 @@ def find_members(rows: list[Row], signers: set[str]) -> list[dict]:
                 if len(value) < 2:
                     continue
                 score = 0.55 + (0.25 if plausible_name(value) else 0) + (0.1 if value in signers else 0)
-                score = score * _ocr_factor(near) - 0.08 * max(0, distance - 1)
+                score = score * near.sureness(value) - 0.08 * max(0, distance - 1)
                 if score > confidence:
                     name, confidence = value, score
             if not name and len(signers) == 1:  # no 姓名 field: the applicant's signature
@@ -233,7 +244,7 @@ def find_units(rows: list[Row]) -> list[dict]:
                 if len(value) < 4:
                     continue
                 score = 0.5 + (0.35 if _UNIT_SUFFIX.search(value) else 0)
-                score = score * _ocr_factor(near) - 0.08 * max(0, distance - 1)
+                score = score * near.sureness(value) - 0.08 * max(0, distance - 1)
                 if score > confidence:
                     name, confidence = value, score
             entry = {"credit_code": code, "name": name, "confidence": round(min(confidence, 0.97), 2)}
@@ -253,15 +264,17 @@ def find_title(rows: list[Row]) -> tuple[str, float] | None:
     best, best_score = None, 0.0
     for row in candidates:
         value = re.sub(rf"[^{HAN}()（）]", "", row.text)
-        if not 4 <= len(value) <= 32 or _NOT_TITLE.search(_compact(row.text)):
+        if (not 4 <= len(value) <= 32 or _NOT_TITLE.search(_compact(row.text))
+                or _SECTION.fullmatch(value) or any(label in value for label in LABELS)):
             continue
         han = len(re.findall(rf"[{HAN}]", row.text)) / max(1, len(row.text.replace(" ", "")))
-        score = 0.35 + (0.3 if _TITLE_SUFFIX.search(value) else 0) + 0.15 * min(1.0, han)
+        # Without a form's ending (…表, …书) it may be cut short: never sure enough alone.
+        score = 0.3 + (0.3 if _TITLE_SUFFIX.search(value) else 0) + 0.1 * min(1.0, han)
         if row.height >= 1.3:
             score += 0.15
         if classify.suggest_stage("", heading=value).stage_code:
             score += 0.1
-        score *= _ocr_factor(row)
+        score *= row.sureness(value)
         if score > best_score:
             best, best_score = value, score
     return (best, round(min(best_score, 0.97), 2)) if best else None
@@ -285,7 +298,7 @@ def find_formed_on(rows: list[Row]) -> tuple[dt.date, float] | None:
                 score = 0.15
             else:
                 score = 0.45
-            score *= _ocr_factor(row)
+            score *= row.sureness(m.group())
             if score > best_score or (score == best_score and best and day > best):
                 best, best_score = day, score
     return (best, round(best_score, 2)) if best else None
