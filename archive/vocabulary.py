@@ -21,6 +21,7 @@ ACTIONS = {
     "sensitivity": _("change sensitivity"),
     "link_member": _("link member"),
     "link_unit": _("link unit"),
+    "suggest": _("keep what the pages say"),
     "retention_recomputed": _("retention recomputed"),
     # an officer's corrections, each with its reason (catalog/services/corrections.py)
     "correct_title": _("correct title"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Member, Page, RecordStatus, Unit
 from kernel.errors import form_add_error
+from kernel.names import person_name
 from search.backends.base import SearchUnavailable
 from search.query import QueryError
 from search.selectors import search_records
@@ -237,7 +238,7 @@ def serve_page_image(request, page, record, sha256: str, width: int, *, purpose_
         return HttpResponse(_("The image store is unavailable; try again shortly."), status=503)
     if stored is not None and len(data) != stored.size:
         return _damaged(request, page, record, sha256, use, known=False, size=len(data))
-    mark = watermark.Mark(user=request.user.get_username(),
+    mark = watermark.Mark(user=person_name(request.user),
                           when=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
                           purpose=purpose_text,
                           subject=f"{record.archive_code or ''} p.{page.number}")
