@@ -8,8 +8,13 @@ from html.parser import HTMLParser
 
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 HIDDEN_ELEMENTS = {"script", "style"}
+# Data exchanged with other systems, shown verbatim as evidence (archive_display.shown).
 # Wagtail draws its sidebar (menu, account, search box) from this JSON in a script element.
 SIDEBAR_PROPS = "wagtail-sidebar-props"
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "use", "path"}
 
 
 class _Text(HTMLParser):
@@ -18,24 +23,38 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self._hidden = 0
         self._script_id = ""
+        self._depth = 0
+        self._hidden_at = 0  # the depth of the element carrying ``hidden``, while inside it
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag not in VOID:
+            self._depth += 1
+            if "hidden" in attrs and not self._hidden_at:
+                self._hidden_at = self._depth  # not shown, not read out
+        if self._hidden_at:
+            return
         for name in SHOWN_ATTRIBUTES:
             if attrs.get(name):
                 self.parts.append(attrs[name])
         if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
             self.parts.append(attrs["value"])
-        if tag in HIDDEN_ELEMENTS:
+        if tag in HIDDEN_ELEMENTS or "data-verbatim" in attrs:
             self._hidden += 1
             self._script_id = attrs.get("id") or ""
 
     def handle_endtag(self, tag):
-        if tag in HIDDEN_ELEMENTS and self._hidden:
+        if tag not in VOID:
+            if self._hidden_at == self._depth:
+                self._hidden_at = 0
+            self._depth = max(0, self._depth - 1)
+        if (tag in HIDDEN_ELEMENTS or tag == "pre") and self._hidden:
             self._hidden -= 1
             self._script_id = ""
 
     def handle_data(self, data):
+        if self._hidden_at:
+            return
         if not self._hidden:
             self.parts.append(data)
         elif self._script_id == SIDEBAR_PROPS:
@@ -75,7 +94,11 @@ def visible_text(html: str) -> str:
 # Genuine codes and abbreviations an officer reads as they are.
 ALLOWED_WORDS = {"SHA", "PDF", "OCR", "ID", "PNG", "JPEG", "JPG", "TIFF", "TIF", "ZIP", "API",
                  "JSON", "CSV", "URL", "HTTP", "HTTPS", "MAC", "DPI", "dpi", "KB", "MB", "GB",
-                 "B", "px"}
+                 "B", "px",
+                 # Key names on the keyboard-shortcuts sheet, as printed on the keys.
+                 "Ctrl", "Shift", "Alt", "Esc", "Cmd", "PageUp", "PageDown",
+                 # The language an officer may choose, in its own name.
+                 "English"}
 # Category, stage and retention codes (GL, GL01, D30, Y) and sequences of them.
 CODE = re.compile(r"^[A-Z]{1,3}\d{0,3}[A-Z]?(\.\d{1,3})*$")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.@]*")
@@ -87,10 +110,12 @@ def english_words(text: str, *, allowed: set[str] = frozenset()) -> list[str]:
     for value in sorted(allowed, key=len, reverse=True):
         if value:
             text = text.replace(value, " ")
+    text = re.sub(r"https?://\S+", " ", text)  # addresses are data
+    text = re.sub(r"[\w.-]+\.(pdf|png|jpe?g|tiff?|zip)\b", " ", text, flags=re.I)  # file names
     found = []
     for word in WORD.findall(text):
         word = word.rstrip("._")
-        if not word or word in ALLOWED_WORDS or CODE.match(word):
+        if len(word) < 2 or word in ALLOWED_WORDS or CODE.match(word):
             continue
         if re.fullmatch(r"[0-9a-f]{6,}", word) or re.search(r"\d{4,}", word):
             continue  # digests and numbers with a letter (ID numbers, credit codes)
