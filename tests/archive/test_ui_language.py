@@ -34,6 +34,7 @@ from tests.archive.visible_text import english_words, visible_text
 from tests.catalog import factories
 from tests.ingest import factories as ingest_factories
 from tests.ingest import samples
+from tests.search.conftest import tantivy_search  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +222,27 @@ def test_times_show_in_the_archives_time_zone(client, django_user_model, archive
     wall = timezone.localtime(event.occurred_at)
     assert re.search(f"{wall:%Y}.{wall.month}.{wall.day}.*{wall:%H:%M}|{wall:%Y-%m-%d %H:%M}",
                      listing), listing[:3000]
+
+
+@pytest.fixture
+def indexed(archive, tantivy_search):
+    from search.documents import iter_documents
+    tantivy_search.rebuild(iter_documents())
+    return archive
+
+
+def test_facets_and_hits_show_names_beside_codes(client, django_user_model, indexed):
+    client.force_login(role_user(django_user_model, "archive_officer"))
+    search = visible_text(client.get(reverse("archive_search"), {"q": "养老"}).content.decode())
+    assert "YL 社会保险待遇类" in search or re.search(r"\bYL [\u4e00-\u9fff]+", search), search
+    assert re.search(r"\bYL01 [\u4e00-\u9fff]+", search), search
+    client.post(reverse("counter:home"), {"purpose": "own_enquiry", "detail": "本人持证查询"})
+    find = visible_text(client.get(reverse("counter:find"), {"q": "养老"}).content.decode())
+    assert re.search(r"\bYL [\u4e00-\u9fff]+", find), find
+    record = visible_text(client.get(reverse("counter:record", args=[indexed["record"].pk]))
+                          .content.decode())
+    assert re.search(r"\bYL01 [\u4e00-\u9fff]+", record), record
+    # The listing's filters sit in a drawer that opens on a click: read its choices in the HTML.
+    listing = client.get(reverse("record:index")).content.decode()
+    assert re.search(r">\s*YL [\u4e00-\u9fff]+", listing)
+    assert re.search(r">\s*YL01 [\u4e00-\u9fff]+", listing)
