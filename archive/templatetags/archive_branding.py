@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -14,5 +15,5 @@ def archive_name() -> str:
 
 @register.simple_tag
 def archive_short_name() -> str:
-    """Return the first characters of the name, for the sidebar's small logo space."""
-    return settings.WAGTAIL_SITE_NAME[:2]
+    """Return the word for the sidebar's small logo space (the full name does not fit)."""
+    return _("Archive")

@@ -62,7 +62,7 @@ def test_a_rule_broken_in_the_admin_form_shows_on_the_field(client, officer):
         "title": "期限过短", "formed_on": "2015-03-02",
         "retention": factories.retention("G").pk})
     assert response.status_code == 200
-    assert "below the minimum" in response.content.decode()
+    assert "低于文件分类方案为 GL02 规定的最低保管期限" in response.content.decode()
     assert not Record.objects.filter(title="期限过短").exists()
 
 
