@@ -246,3 +246,14 @@ def test_facets_and_hits_show_names_beside_codes(client, django_user_model, inde
     listing = client.get(reverse("record:index")).content.decode()
     assert re.search(r">\s*YL [\u4e00-\u9fff]+", listing)
     assert re.search(r">\s*YL01 [\u4e00-\u9fff]+", listing)
+
+
+def test_an_officer_who_chose_english_reads_english(client, django_user_model):
+    from wagtail.users.models import UserProfile
+    user = role_user(django_user_model, "archive_officer")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(user)
+    text = visible_text(client.get(reverse("archive_search")).content.decode())
+    assert "Archive search" in text and "档案检索" not in text
