@@ -89,6 +89,11 @@ class LockoutBackend(ModelBackend):
 class LockoutLoginForm(LoginForm):
     """Wagtail's sign-in form, saying so when the account or address is locked."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's password field has no label: Django would show the field name, in English.
+        self.fields["password"].label = _("Password")
+
     def clean(self):
         try:
             return super().clean()

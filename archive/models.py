@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .vocabulary import action_label
@@ -56,7 +58,7 @@ class AuditEvent(models.Model):
         permissions = [("verify_auditevent", "Can verify the audit trail")]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.sequence} {self.action_label()} {self.object_type_label()} {self.object_id}"
 
     @admin.display(description=_("action"), ordering="action")
     def action_label(self) -> str:
@@ -64,6 +66,16 @@ class AuditEvent(models.Model):
         return action_label(self.action)
 
     get_action_display = action_label  # the inspect view shows the label for the code
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_type_label(self) -> str:
+        """Return the kind of object by its model's name (档案（件）), not "catalog.Record"."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
+    get_object_type_display = object_type_label
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -124,6 +136,17 @@ class StoredObject(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+    @admin.display(description=_("content type"), ordering="content_type")
+    def content_type_label(self) -> str:
+        """Return the kind of file as an officer names it (PNG 图像), not its MIME type."""
+        kind, _slash, sub = self.content_type.partition("/")
+        if not sub:
+            return self.content_type
+        return str((_("%(format)s image") if kind == "image" else _("%(format)s file"))
+                   % {"format": sub.upper()})
+
+    get_content_type_display = content_type_label
 
 
 class VisitPurpose(models.TextChoices):
@@ -206,4 +229,5 @@ class UseRegisterEntry(models.Model):
                                                name="use_consult_once_per_visit")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.archive_code} {self.created_at:%Y-%m-%d %H:%M}"
+        return (f"{self.get_kind_display()} {self.archive_code} "
+                f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}")

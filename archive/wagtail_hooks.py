@@ -13,7 +13,7 @@ from .models import AuditEvent, CounterVisit, StoredObject, UseRegisterEntry
 class AuditEventViewSet(ReadOnlyModelViewSet):
     model = AuditEvent
     icon = "history"
-    list_display = ["sequence", "occurred_at", "actor_name", "action_label", "object_type",
+    list_display = ["sequence", "occurred_at", "actor_name", "action_label", "object_type_label",
                     "object_repr"]
     list_filter = ["action", "object_type", "occurred_at"]
     search_fields = ["actor_name", "object_repr", "object_id"]
@@ -24,7 +24,7 @@ class AuditEventViewSet(ReadOnlyModelViewSet):
 class StoredObjectViewSet(ReadOnlyModelViewSet):
     model = StoredObject
     icon = "doc-empty"
-    list_display = ["sha256", "size", "content_type", "created_at", "last_checked_at",
+    list_display = ["sha256", "size", "content_type_label", "created_at", "last_checked_at",
                     "last_check_ok"]
     list_filter = ["last_check_ok"]
 
@@ -43,6 +43,8 @@ class UseRegisterViewSet(ReadOnlyModelViewSet):
 class CounterVisitViewSet(ReadOnlyModelViewSet):
     model = CounterVisit
     icon = "user"
+    # Not the model's plural (窗口查档): the counter itself has that name in the menu.
+    menu_label = _("Counter visit log")
     list_display = ["started_at", "ended_at", "user", "purpose", "detail"]
     list_filter = ["purpose", "started_at"]
     search_fields = ["detail", "user__username"]
@@ -67,9 +69,22 @@ def register_custody_viewsets():
 HIDDEN_MENU_ITEMS = {"explorer", "images", "documents", "help", "reports", "search"}
 
 
+# Media collections and moderation workflows belong to the CMS (workflows are switched off in
+# settings; collections have no setting). Groups are the roles of archive/roles.py, whose
+# permissions every migrate resets: editing them here would be undone, and their page would
+# offer the CMS's page permissions. Users are still given roles on the user form.
+HIDDEN_SETTINGS_ITEMS = {"collections", "workflows", "workflow-tasks", "sites", "locales",
+                         "redirects", "groups"}
+
+
 @hooks.register("construct_main_menu")
 def hide_cms_menu_items(request, menu_items):
     menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_MENU_ITEMS]
+
+
+@hooks.register("construct_settings_menu")
+def hide_cms_settings_items(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_SETTINGS_ITEMS]
 
 
 class CounterMenuItem(MenuItem):

@@ -31,3 +31,13 @@ def file_plan(*, on: dt.date | None = None) -> list[dict]:
         })
     return [{"code": c.code, "name": c.name, "stages": stages_by_category.get(c.pk, [])}
             for c in Category.objects.order_by("sort_order", "code")]
+
+
+def code_names() -> dict[str, dict[str, str]]:
+    """Return the file plan's names by code, for showing codes with names (GL 社会保险管理类).
+
+    Keyed as the search facets are: ``category``, ``stage``, ``retention``.
+    """
+    return {"category": dict(Category.objects.values_list("code", "name")),
+            "stage": dict(Stage.objects.values_list("code", "name")),
+            "retention": dict(RetentionPeriod.objects.values_list("code", "name"))}

@@ -238,6 +238,12 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "社会保险业务档案管理系统"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # closed networks: never call out
+# The archive has no pages to moderate and no media collections: Wagtail's CMS parts stay off.
+WAGTAIL_WORKFLOW_ENABLED = False
+# Every time is shown in the archive's zone: officers are not offered another one.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 

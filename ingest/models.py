@@ -65,20 +65,53 @@ class FourPropertiesCheck(models.Model):
     passed = models.BooleanField(_("passed"))
     items = models.JSONField(_("items"), default=list)
 
-    PROPERTY_NAMES = {"authenticity": "真实性", "integrity": "完整性", "usability": "可用性",
-                      "security": "安全性"}
+    PROPERTY_NAMES = {"authenticity": _("authenticity"), "integrity": _("integrity"),
+                      "usability": _("usability"), "security": _("security")}
+    ITEM_NAMES = {"fixity": _("fixity"), "required_metadata": _("required metadata"),
+                  "page_count": _("page count"), "format_valid": _("format valid"),
+                  "file_type_allowed": _("file type allowed")}
+    # What each item found, by code; the parameters are stored beside the code (``params``).
+    DETAILS = {
+        "sha256_verified": _("SHA-256 %(sha256)s re-verified"),
+        "sha256_mismatch": _("the stored object hashes to %(stored)s"),
+        "metadata_present": _("title, fonds and year present"),
+        "metadata_missing": _("missing: %(fields)s"),
+        "pages_extracted": _("%(done)d of %(total)d pages extracted"),
+        "pages_rendered": _("%(kind)s: every page opened and rendered"),
+        "file_type": _("%(kind)s file"),
+    }
+    FIELD_NAMES = {"title": _("title"), "fonds": _("fonds"), "year": _("year")}
 
     class Meta:
         verbose_name = _("four-properties check")
         verbose_name_plural = _("four-properties checks")
 
     def __str__(self) -> str:
-        return f"{self.record} — {'通过' if self.passed else '未通过'}"
+        return f"{self.record} — {self.outcome(self.passed)}"
+
+    @staticmethod
+    def outcome(passed: bool) -> str:
+        return str(_("passed") if passed else _("not passed"))
+
+    @classmethod
+    def item_text(cls, item: dict) -> tuple[str, str]:
+        """Return an item's name and what it found, in the reader's language."""
+        name = str(cls.ITEM_NAMES.get(item["item"], item["item"]))
+        code, params = item.get("code"), dict(item.get("params") or {})
+        if code not in cls.DETAILS:
+            return name, item.get("detail", "")  # rows written before the codes were stored
+        if "fields" in params:
+            params["fields"] = "、".join(str(cls.FIELD_NAMES.get(f, f)) for f in params["fields"])
+        return name, str(cls.DETAILS[code]) % params
 
     @admin.display(description=_("items"))
     def report(self):
         """Each item on a line: property, item, outcome and what was found."""
         return format_html_join(
             mark_safe("<br>"), "{} · {}：{} — {}",
-            ((self.PROPERTY_NAMES.get(i["property"], i["property"]), i["item"],
-              "通过" if i["passed"] else "未通过", i["detail"]) for i in self.items))
+            ((self.PROPERTY_NAMES.get(i["property"], i["property"]), *self._named(i))
+             for i in self.items))
+
+    def _named(self, item: dict) -> tuple[str, str, str]:
+        name, detail = self.item_text(item)
+        return name, self.outcome(item["passed"]), detail

@@ -213,32 +213,39 @@ class FourProperties(Step):
         record = ctx.record
         items = []
 
-        def item(prop: str, name: str, ok: bool, detail: str = ""):
-            items.append({"property": prop, "item": name, "passed": ok, "detail": detail})
+        def item(prop: str, name: str, ok: bool, code: str, **params):
+            # Stored as a code and its parameters: each reader sees it in their own language.
+            entry = {"property": prop, "item": name, "passed": ok, "code": code, "params": params}
+            entry["detail"] = FourPropertiesCheck.item_text(entry)[1]
+            items.append(entry)
 
         stored = object_store().rehash(record.original_sha256)
-        item("authenticity", "fixity", stored == record.original_sha256,
-             f"SHA-256 {record.original_sha256} re-verified" if stored == record.original_sha256
-             else f"stored object hashes to {stored}")
+        if stored == record.original_sha256:
+            item("authenticity", "fixity", True, "sha256_verified", sha256=stored)
+        else:
+            item("authenticity", "fixity", False, "sha256_mismatch", stored=stored)
         missing = [n for n in ("title", "fonds", "year") if not getattr(record, n)]
         item("integrity", "required_metadata", not missing,
-             "missing: " + ", ".join(missing) if missing else "title, fonds, year present")
+             "metadata_missing" if missing else "metadata_present", **(
+                 {"fields": missing} if missing else {}))
         # Pages were counted from the file when it was split; each must have been extracted.
         pages = list(record.pages.order_by("number"))
         numbers = [p.number for p in pages]
         complete = numbers == list(range(1, len(pages) + 1)) and all(p.text_done_at for p in pages)
         done = sum(1 for p in pages if p.text_done_at)
-        item("integrity", "page_count", bool(pages) and complete,
-             f"{done} of {len(pages)} pages extracted")
-        item("usability", "format_valid", bool(pages) and complete,
-             f"{ctx.kind}: every page opened and rendered")
-        item("security", "file_type_allowed", ctx.kind in MIME, MIME.get(ctx.kind, ctx.kind))
+        item("integrity", "page_count", bool(pages) and complete, "pages_extracted", done=done,
+             total=len(pages))
+        item("usability", "format_valid", bool(pages) and complete, "pages_rendered",
+             kind=ctx.kind.upper())
+        item("security", "file_type_allowed", ctx.kind in MIME, "file_type",
+             kind=ctx.kind.upper())
         passed = all(i["passed"] for i in items)
         FourPropertiesCheck.objects.update_or_create(record=record,
                                                      defaults={"passed": passed, "items": items})
         if not passed:
             raise StepFailed(_("four-properties check failed: ") + "; ".join(
-                f"{i['item']}: {i['detail']}" for i in items if not i["passed"]))
+                "{}: {}".format(*FourPropertiesCheck.item_text(i)) for i in items
+                if not i["passed"]))
 
 
 def _extraction(ctx: Context) -> extract.Extraction:

@@ -70,7 +70,8 @@ class CallbackDeliveryViewSet(ReadOnlyModelViewSet):
     model = CallbackDelivery
     icon = "mail"
     menu_label = _("Callbacks")
-    list_display = ["event", "document", "url", "state", "attempts", "last_status", "created_at"]
+    list_display = ["event_label", "document", "url", "state", "attempts", "last_status",
+                    "created_at"]
     list_filter = ["state", "event"]
     inspect_view_fields = ["event", "document", "url", "state", "attempts", "last_status",
                            "last_error", "payload", "created_at", "delivered_at"]

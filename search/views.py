@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from catalog.selectors import code_names
 from kernel.errors import form_add_error
 
 from .backends.base import SearchUnavailable
@@ -33,6 +34,7 @@ def archive_search(request):
                        filters={k: v for k, v in params.items() if k != "text"},
                        total=results.total)
             context.update(results=results, facets=_facet_links(request, results),
+                           code_names=code_names(),
                            pages=_pages(request, results))
     return render(request, "search/search.html", context)
 
@@ -49,7 +51,9 @@ def _link(request, **changes) -> str:
 
 
 def _facet_links(request, results) -> list[tuple[str, list[tuple[str, int, str, bool]]]]:
+    """Each facet's values with counts and links; codes carry their names (GL 社会保险管理类)."""
     chosen = {name: request.GET.get(name) for name in FACETS}
+    names = code_names()
     out = []
     for name in FACETS:
         if name == "year":
@@ -58,8 +62,10 @@ def _facet_links(request, results) -> list[tuple[str, list[tuple[str, int, str, 
                       request.GET.get("year_from") == value == request.GET.get("year_to"))
                      for value, count in buckets]
         else:
-            links = [(value, count, _link(request, **{name: None if chosen[name] == value
-                                                      else value}), chosen[name] == value)
+            named = names.get(name, {})
+            links = [(f"{value} {named[value]}" if value in named else value, count,
+                      _link(request, **{name: None if chosen[name] == value else value}),
+                      chosen[name] == value)
                      for value, count in results.facets[name]]
         out.append((name, links))
     return out

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Member, Page, RecordStatus, Unit
+from catalog.selectors import code_names
 from kernel.errors import form_add_error
 from kernel.names import person_name
 from search.backends.base import SearchUnavailable
@@ -147,6 +148,7 @@ def find(request):
     try:
         # One window, never a page parameter: the counter lists the best 20 and asks to narrow.
         context["results"] = search_records(user=request.user, text=text, page=1, per_page=20)
+        context["code_names"] = code_names()
     except (QueryError, SearchUnavailable) as exc:
         context["error"] = str(exc)
     return render(request, "counter/find.html", context)

@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import pgettext
 
 from catalog.admin_views import may_browse_people
 from catalog.models import Member, Record, Stage, Unit, Volume
@@ -24,15 +25,21 @@ def archive_dashboard(context):
     members = Member.objects.filter(Exists(records.filter(members=OuterRef("pk"))))
     units = Unit.objects.filter(Exists(records.filter(units=OuterRef("pk"))))
     items = [
-        ("catalog.view_record", "doc-full", records.not_destroyed().count(), "件档案",
+        ("catalog.view_record", "doc-full", records.not_destroyed().count(),
+         pgettext("dashboard", "records"),
          reverse("record:index")),
-        ("catalog.view_volume", "folder-open-inverse", Volume.objects.count(), "个案卷",
+        ("catalog.view_volume", "folder-open-inverse", Volume.objects.count(),
+         pgettext("dashboard", "volumes"),
          reverse("volume:index")),
-        ("catalog.view_member", "user", members.count(), "名参保人", reverse("member:index")),
-        ("catalog.view_unit", "group", units.count(), "个参保单位", reverse("unit:index")),
-        ("catalog.view_stage", "list-ol", Stage.objects.count(), "个业务环节", reverse("stage:index")),
+        ("catalog.view_member", "user", members.count(),
+         pgettext("dashboard", "insured persons"), reverse("member:index")),
+        ("catalog.view_unit", "group", units.count(),
+         pgettext("dashboard", "employers"), reverse("unit:index")),
+        ("catalog.view_stage", "list-ol", Stage.objects.count(),
+         pgettext("dashboard", "business stages"), reverse("stage:index")),
         ("catalog.view_record", "time", records.due_for_appraisal(year_end).count(),
-         f"件{today.year}年底前到期待鉴定", reverse("record:index")),
+         pgettext("dashboard", "due for appraisal by the end of %(year)s") % {"year": today.year},
+         reverse("record:index")),
     ]
     browse_people = may_browse_people(user)  # counter staff look people up at the counter
     return {"items": [{"icon": icon, "count": count, "label": label, "url": url}

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..errors import CatalogError, RetentionError
 from ..fileplan import ORDER_3_EFFECTIVE, PlanChanges, apply_plan, read_plan
@@ -62,7 +63,8 @@ def stage_create(*, actor, category: Category, code: str, name: str, years: int 
                  effective_from: dt.date, scope: str = "", basis: str = "") -> Stage:
     """Create a stage with its first schedule version."""
     if not code.startswith(category.code):
-        raise CatalogError(f"stage {code} does not start with its category code {category.code}",
+        raise CatalogError(_("stage %(code)s does not start with its category code %(category)s")
+                           % {"code": code, "category": category.code},
                            field="code", rule="category_prefix")
     stage = _save(Stage(category=category, code=code, name=name, scope=scope), actor=actor,
                   action="create", details={"code": code, "category": category.code})
@@ -88,11 +90,12 @@ def _retention_version_add(*, actor, stage: Stage, years: int | None, effective_
                            basis: str = "", note: str = "") -> StageRetention:
     if StageRetention.objects.filter(stage=stage, effective_from=effective_from).exists():
         raise RetentionError(
-            f"stage {stage.code} already has a schedule version from {effective_from}; "
-            "versions are never rewritten, choose a new effective date",
+            _("stage %(stage)s already has a schedule version from %(date)s; versions are "
+              "never rewritten, choose a new effective date")
+            % {"stage": stage.code, "date": effective_from},
             field="effective_from", rule="version_exists")
     if years is not None and not RetentionPeriod.objects.filter(years=years).exists():
-        raise RetentionError(f"no retention code stands for {years} years",
+        raise RetentionError(_("no retention code stands for %(years)s years") % {"years": years},
                              field="years", rule="unknown_code")
     version = StageRetention(stage=stage, years=years, effective_from=effective_from,
                              basis=basis, note=note)

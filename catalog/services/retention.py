@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from kernel import clock
 
 from .. import retention as rules
@@ -45,8 +47,9 @@ def _retention_for(stage: Stage, formed_on: dt.date,
 def _refuse_below(stage: Stage, chosen: RetentionPeriod, minimum: int | None) -> None:
     if rules.longest([minimum, chosen.years]) != chosen.years:
         raise RetentionError(
-            f"{chosen.code} is below the minimum the file plan sets for {stage.code} "
-            f"({rules.period_label(minimum)})", field="retention", rule="below_minimum")
+            _("%(code)s is below the minimum the file plan sets for %(stage)s (%(minimum)s)")
+            % {"code": chosen.code, "stage": stage.code,
+               "minimum": rules.period_label(minimum)}, field="retention", rule="below_minimum")
 
 
 def retention_check_minimum(*, stage: Stage, retention: RetentionPeriod,

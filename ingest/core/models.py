@@ -193,5 +193,14 @@ class CallbackDelivery(models.Model):
         verbose_name_plural = _("callback deliveries")
         ordering = ["-created_at"]
 
+    # The event names are the API's (sent to the client as they are); officers read labels.
+    EVENT_LABELS = {"document.ready": _("document ready"), "document.failed": _("document failed")}
+
     def __str__(self) -> str:
-        return f"{self.event} #{self.document_id} → {self.url}"
+        return f"{self.event_label()} #{self.document_id} → {self.url}"
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self) -> str:
+        return str(self.EVENT_LABELS.get(self.event, self.event))
+
+    get_event_display = event_label

@@ -1,6 +1,7 @@
 """The back office: login everywhere, lists with filters, writes through services."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -62,7 +63,7 @@ def test_a_rule_broken_in_the_admin_form_shows_on_the_field(client, officer):
         "title": "期限过短", "formed_on": "2015-03-02",
         "retention": factories.retention("G").pk})
     assert response.status_code == 200
-    assert "below the minimum" in response.content.decode()
+    assert "低于文件分类方案为 GL02 规定的最低保管期限" in response.content.decode()
     assert not Record.objects.filter(title="期限过短").exists()
 
 
@@ -94,7 +95,9 @@ def test_auditor_reads_the_audit_trail(client, auditor):
     client.force_login(auditor)
     page = client.get("/admin/auditevent/")
     assert page.status_code == 200
-    assert "catalog.Record" in page.content.decode()
+    # The object's kind by its model's name, not "catalog.Record".
+    assert re.search(r"<td[^>]*>\s*档案（件）\s*</td>", page.content.decode())
+    assert "catalog.Record" not in page.content.decode()
 
 
 def test_every_editable_catalogue_model_saves_through_a_service():
