@@ -135,9 +135,9 @@ def reached_urls(archive) -> list[str]:
 
 def known_values(archive, user) -> set[str]:
     """Codes and names that are data, not language: 档号, user names, digests, file names."""
-    values = {user.username, "reg.pdf"}
+    values = {user.username, "reg.pdf", "reg"}  # the file name, and the title it gave at receipt
     values.update(Record.objects.values_list("archive_code", flat=True))
-    values.update(Record.objects.values_list("title", flat=True))  # "reg", from a file name
+    values.update(Record.objects.values_list("title", flat=True))
     values.update(BusinessType.objects.values_list("code", flat=True))  # the core's codes
     values.update(CoreDocument.objects.values_list("idempotency_key", flat=True))  # the client's
     values.update(CoreClient.objects.values_list("token_prefix", flat=True))
