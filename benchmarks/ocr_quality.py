@@ -58,6 +58,8 @@ SETTINGS: list[tuple[str, str, dict]] = [
     ("rapidocr + angle classifier", RAPID, {"use_angle_cls": True}),
     ("rapidocr max side 1500", RAPID, {"max_side_len": 1500}),
     ("rapidocr max side 3000", RAPID, {"max_side_len": 3000}),
+    ("rapidocr max side 1200", RAPID, {"max_side_len": 1200}),
+    ("rapidocr max side 1000", RAPID, {"max_side_len": 1000}),
     ("rapidocr det limit 960", RAPID, {"det_limit_side_len": 960, "max_side_len": 3000}),
     ("rapidocr 2 threads", RAPID, {"threads": 2}),
 ]
@@ -193,7 +195,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=24)
     parser.add_argument("--seed", type=int, default=14)
-    parser.add_argument("--only", help="run only settings whose label contains this")
+    parser.add_argument("--only", help="run only the settings whose label contains one of these "
+                                       "comma-separated words (and the reference)")
     args = parser.parse_args()
     load = os.getloadavg()
     if hasattr(os, "sched_setaffinity"):
@@ -208,7 +211,8 @@ def main() -> None:
     print("-" * len(header))
     reference = None
     for label, backend_path, options in SETTINGS:
-        if args.only and args.only not in label and reference is not None:
+        if args.only and reference is not None and not any(
+                word in label for word in args.only.split(",")):
             continue
         backend = build_backend({"BACKEND": backend_path, "OPTIONS": options})
         row = measure(backend, forms)
