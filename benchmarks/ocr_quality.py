@@ -203,7 +203,9 @@ def main() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     forms, source = generate(args.forms, args.seed)
     dpis = sorted({f.truth.get("dpi") for f in forms if f.truth.get("dpi")})
-    print(f"{len(forms)} forms from {source} (seed {args.seed}, dpi {dpis}); one core; "
+    fonts = [Path(f).name for f in PRINT_FONTS + HAND_FONTS if Path(f).exists()]
+    print(f"{len(forms)} forms from {source} (seed {args.seed}, dpi {dpis}, fonts {fonts}); "
+          "one core; "
           f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
           f"on {os.cpu_count()} cores")
     header = f"{'engine / setting':<46} {'CER':>7} {'names':>7} {'IDs':>7} {'s/page':>7} {'× ref':>6}"

@@ -264,10 +264,11 @@ ARCHIVE_OCR = {
     "tesseract": {"BACKEND": "ingest.ocr.tesseract.TesseractOcr",
                   "OPTIONS": {"lang": env_str("OCR_TESSERACT_LANG", "chi_sim"),
                               "timeout": _ocr_timeout}},
-    # Upright scans: no angle classifier; one thread, parallelism comes from processes.
+    # Upright scans: no angle classifier; one thread, parallelism comes from processes;
+    # pages scaled to 1500 px (as good as 2000 and 3000 on the forms, in about half the time).
     "rapidocr": {"BACKEND": "ingest.ocr.rapid.RapidOcr",
                  "OPTIONS": {"use_angle_cls": False, "threads": 1,
-                             "max_side_len": env_int("OCR_RAPID_MAX_SIDE", 2000, minimum=320),
+                             "max_side_len": env_int("OCR_RAPID_MAX_SIDE", 1500, minimum=320),
                              "timeout": _ocr_timeout}},
 }[OCR_ENGINE]
 
