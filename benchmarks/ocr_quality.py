@@ -93,7 +93,7 @@ def citizen_id(rng: random.Random) -> str:
     return body + check
 
 
-def _fallback_generate(n: int, seed: int) -> list[Form]:
+def _fallback_generate(n: int, seed: int, print_pt: float = 13) -> list[Form]:
     rng = random.Random(seed)
     prints = [f for f in PRINT_FONTS if Path(f).exists()]
     hands = [f for f in HAND_FONTS if Path(f).exists()] or prints
@@ -104,9 +104,10 @@ def _fallback_generate(n: int, seed: int) -> list[Form]:
         size = (int(1240 * scale), int(1754 * scale))
         image = Image.new("L", size, 255)
         draw = ImageDraw.Draw(image)
-        label_font = ImageFont.truetype(rng.choice(prints), int(28 * scale))  # ~13 pt
+        pt = print_pt / 13 * scale  # 28 px at 150 dpi is 13 pt
+        label_font = ImageFont.truetype(rng.choice(prints), int(28 * pt))
         title_font = ImageFont.truetype(prints[i % len(prints)], int(44 * scale))
-        hand_font = ImageFont.truetype(rng.choice(hands), int(rng.randint(26, 34) * scale))
+        hand_font = ImageFont.truetype(rng.choice(hands), int(rng.randint(26, 34) * pt))
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
         id_number = citizen_id(rng)
         year, month, day = rng.randint(1995, 2024), rng.randint(1, 12), rng.randint(1, 28)
@@ -149,8 +150,10 @@ def _fallback_generate(n: int, seed: int) -> list[Form]:
     return forms
 
 
-def generate(n: int, seed: int) -> tuple[list[Form], str]:
+def generate(n: int, seed: int, print_pt: float = 13) -> tuple[list[Form], str]:
     """The benchmark's forms and where they came from."""
+    if print_pt != 13:  # only this generator sizes its print
+        return _fallback_generate(n, seed, print_pt), f"benchmarks/ocr_quality.py's generator, {print_pt:g} pt"
     try:
         from benchmarks.forms import generate as shared
     except ImportError:
@@ -195,13 +198,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=24)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--print-pt", type=float, default=13,
+                        help="size of the forms' print in points (small print: 9)")
     parser.add_argument("--only", help="run only the settings whose label contains one of these "
                                        "comma-separated words (and the reference)")
     args = parser.parse_args()
     load = os.getloadavg()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    forms, source = generate(args.forms, args.seed)
+    forms, source = generate(args.forms, args.seed, args.print_pt)
     dpis = sorted({f.truth.get("dpi") for f in forms if f.truth.get("dpi")})
     fonts = [Path(f).name for f in PRINT_FONTS + HAND_FONTS if Path(f).exists()]
     print(f"{len(forms)} forms from {source} (seed {args.seed}, dpi {dpis}, fonts {fonts}); "
