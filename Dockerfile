@@ -2,10 +2,12 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 ARCHIVE_DATA_DIR=/data OMP_THREAD_LIMIT=1
+# The one list of runtime packages, shared with scripts/run and scripts/system-packages.
+COPY scripts/runtime-packages.txt /tmp/runtime-packages.txt
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
-      tesseract-ocr-eng fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
- && rm -rf /var/lib/apt/lists/*
+ && sed -e 's/#.*//' -e '/^[[:space:]]*$/d' /tmp/runtime-packages.txt \
+    | xargs apt-get install -y --no-install-recommends \
+ && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt
 
 WORKDIR /app
 COPY requirements.lock .

@@ -248,6 +248,11 @@ ARCHIVE_CODE_TEMPLATE_VOLUME = env_str(
 ARCHIVE_CODE_TEMPLATE_ITEM = env_str(
     "ARCHIVE_CODE_TEMPLATE_ITEM", "{fonds}-{category}·{year}-{retention}-{item:04}")
 
+# The fonds (全宗) archive_setup creates on first start; its code and name head every 档号
+# and certified copy (manage.py archive_setup --fonds-code/--fonds-name override them).
+ARCHIVE_FONDS_CODE = env_str("ARCHIVE_FONDS_CODE")
+ARCHIVE_FONDS_NAME = env_str("ARCHIVE_FONDS_NAME")
+
 # --- Ingest --------------------------------------------------------------------------------
 INGEST_MAX_FILE_MB = env_int("INGEST_MAX_FILE_MB", 500, minimum=1)
 INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000, minimum=1)
@@ -378,7 +383,9 @@ if _broker is None:
     _control_dir = DATA_DIR / "broker" / "control"
     for _path in (_queue_dir, _processed_dir, _control_dir):
         _path.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name the file broker ignores: without one kombu logs "No hostname
+    # was supplied. Reverting to default 'localhost'" on every connection.
+    CELERY_BROKER_URL = "filesystem://localhost"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),

@@ -15,6 +15,7 @@ from catalog.models import Page, Record, RecordStatus, Stage
 from ingest.inline import process_records
 from ingest.manifest import ManifestError, read_manifest
 from ingest.services import Source, batch_create, collect_sources, file_ingest
+from search.services import index_records_now
 
 DONE = {RecordStatus.READY, RecordStatus.NEEDS_REVIEW, RecordStatus.FAILED}
 
@@ -62,27 +63,55 @@ class Command(BaseCommand):
                 items.append(file_ingest(actor=None, batch=batch, source=_missing(name),
                                          metadata=row.metadata))
         record_ids = [i.record_id for i in items if i.record_id]
+        crash = None
         if inline:
-            total = Page.objects.filter(record_id__in=record_ids).count()
-            bar = tqdm(total=total or None, unit="页", disable=not sys.stderr.isatty(),
-                       file=sys.stderr, desc="OCR")
-            process_records(record_ids, processes=options["processes"] or None,
-                            on_page=lambda page_id: bar.update(1))
-            bar.close()
+            crash = self._process_here(record_ids, options["processes"] or None)
         elif options["wait"]:
             _wait_for_workers(record_ids)
-        failed = False
+        failed = []
         for item in items:
             row = self._row(item, options["with_text"])
-            failed |= row["status"] in {"refused", RecordStatus.FAILED}
+            if row["status"] in {"refused", RecordStatus.FAILED} \
+                    or (options["wait"] and row["status"] not in DONE):
+                failed.append(row)
             if options["json"]:
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
             else:
                 errors = "; ".join(row["errors"])
                 self.stdout.write(f"{row['status']:<12} {row['archive_code'] or '-':<28} "
                                   f"{row['source']}{'  ' + errors if errors else ''}")
-        if failed:
+        if failed or crash:
+            self._report_failures(failed, crash)
             sys.exit(1)
+
+    def _process_here(self, record_ids: list[int], processes: int | None) -> BaseException | None:
+        """Process and index the records in this command (no worker); return what crashed it."""
+        total = Page.objects.filter(record_id__in=record_ids).count()
+        bar = tqdm(total=total or None, unit="页", disable=not sys.stderr.isatty(),
+                   file=sys.stderr, desc="OCR")
+        crash = None
+        try:
+            process_records(record_ids, processes=processes,
+                            on_page=lambda page_id: bar.update(1))
+        except Exception as exc:  # noqa: BLE001 - a crashed pool: report what did not finish
+            crash = exc
+        finally:
+            bar.close()
+        # The finish queued the records for indexing, but no worker runs the queue:
+        # index them here, or they stay ready yet unsearchable.
+        if not index_records_now(record_ids):
+            self.stderr.write("search index unavailable: the records stay queued for indexing "
+                              "(manage.py search_rebuild, or start a worker)")
+        return crash
+
+    def _report_failures(self, failed: list[dict], crash: BaseException | None) -> None:
+        """Name each record that did not end well, with its errors, on stderr."""
+        if crash is not None:
+            self.stderr.write(f"processing stopped: {type(crash).__name__}: {crash}")
+        self.stderr.write(f"{len(failed)} of the files did not become records ready to use:")
+        for row in failed:
+            errors = "; ".join(row["errors"]) or "(no error recorded)"
+            self.stderr.write(f"  {row['status']:<12} {row['source']}  {errors}")
 
     def _common(self, options) -> dict:
         common = {}
