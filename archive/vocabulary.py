@@ -21,6 +21,7 @@ ACTIONS = {
     "sensitivity": _("change sensitivity"),
     "link_member": _("link member"),
     "link_unit": _("link unit"),
+    "suggest": _("keep what the pages say"),
     "retention_recomputed": _("retention recomputed"),
     "fileplan_load": _("load file plan"),
     # custody

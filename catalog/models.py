@@ -307,6 +307,9 @@ class Record(models.Model):
     classification_confidence = models.FloatField(_("classification confidence"), null=True,
                                                   blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # What the pages say, read at ingest (ingest/extract.py): title, formed_on, stage,
+    # members, units, each with a confidence; the officer confirms them in review.
+    suggestions = models.JSONField(_("suggestions"), default=dict, blank=True)
 
     members = models.ManyToManyField(Member, through="RecordMember", related_name="records",
                                      verbose_name=_("members"))

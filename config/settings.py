@@ -258,6 +258,9 @@ INGEST_MAX_FILE_MB = env_int("INGEST_MAX_FILE_MB", 500, minimum=1)
 INGEST_MAX_PAGES = env_int("INGEST_MAX_PAGES", 2000, minimum=1)
 INGEST_PROCESSES = env_int("INGEST_PROCESSES", 0, minimum=0)  # 0: one per core
 INGEST_CLASSIFY_THRESHOLD = float(env_int("INGEST_CLASSIFY_THRESHOLD_PERCENT", 60, minimum=0)) / 100
+# A title, name or date read from the pages is applied at this confidence; below, it stays
+# a suggestion for the officer (ingest/extract.py).
+INGEST_EXTRACT_THRESHOLD = float(env_int("INGEST_EXTRACT_THRESHOLD_PERCENT", 70, minimum=0)) / 100
 INGEST_STUCK_MINUTES = env_int("INGEST_STUCK_MINUTES", 30, minimum=1)
 
 # --- OCR ------------------------------------------------------------------------------------

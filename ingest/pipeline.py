@@ -27,7 +27,7 @@ from archive.storage import ObjectNotFound, object_store
 from catalog import services as catalog
 from catalog.models import LinkSource, Page, Record, RecordStatus, RetentionPeriod, Stage, Volume
 
-from . import classify
+from . import classify, extract
 from .formats import JPEG, MIME, PNG
 from .models import BatchItem, FourPropertiesCheck
 from .ocr import OcrError, ocr_encoded
@@ -241,28 +241,56 @@ class FourProperties(Step):
                 f"{i['item']}: {i['detail']}" for i in items if not i["passed"]))
 
 
+def _extraction(ctx: Context) -> extract.Extraction:
+    """What the record's pages say (read once per run of the finishing steps)."""
+    if getattr(ctx, "_extraction", None) is None:
+        pages = ctx.record.pages.order_by("number").values_list("text", "words")
+        ctx._extraction = extract.extract(pages)
+    return ctx._extraction
+
+
+def _sure(confidence: float) -> bool:
+    return confidence >= settings.INGEST_EXTRACT_THRESHOLD
+
+
 class LinkIdentifiers(Step):
-    """Link the members and units named in the manifest, and those found in the text."""
+    """Link the members and units named in the manifest and those found in the text, give
+    them the names read beside their numbers, and keep what the pages say on the record."""
 
     name = "identifiers"
 
     def run(self, ctx):
         record, meta = ctx.record, ctx.metadata
+        found = _extraction(ctx)
         text = "\n".join(record.pages.values_list("text", flat=True))
         citizens, credits = classify.find_identifiers(text)
+        read_members = {m["id_number"]: m for m in found.members}
+        read_units = {u["credit_code"]: u for u in found.units}
         given_members, given_units = meta.get("member_ids", []), meta.get("unit_codes", [])
-        for number in dict.fromkeys([*given_members, *citizens]):
+        for number in dict.fromkeys([*given_members, *read_members, *citizens]):
             source = LinkSource.MANUAL if number in given_members else LinkSource.SUGGESTED
-            member = catalog.member_get_or_create(actor=None, id_number=number)
+            reading = read_members.get(number, {})
+            name = reading.get("name", "") if _sure(reading.get("confidence", 0.0)) else ""
+            member = catalog.member_get_or_create(actor=None, id_number=number, name=name)
+            if name and not member.name:
+                member = catalog.member_name_fill(actor=None, member=member, name=name)
             catalog.record_link_member(actor=None, record=record, member=member, source=source)
-        for code in dict.fromkeys([*given_units, *credits]):
+        for code in dict.fromkeys([*given_units, *read_units, *credits]):
             source = LinkSource.MANUAL if code in given_units else LinkSource.SUGGESTED
-            unit = catalog.unit_get_or_create(actor=None, credit_code=code)
+            reading = read_units.get(code, {})
+            name = reading.get("name", "") if _sure(reading.get("confidence", 0.0)) else ""
+            unit = catalog.unit_get_or_create(actor=None, credit_code=code, name=name)
+            if name and not unit.name:
+                unit = catalog.unit_name_fill(actor=None, unit=unit, name=name)
             catalog.record_link_unit(actor=None, record=record, unit=unit, source=source)
+        title = found.title[0] if found.title and _sure(found.title[1]) and not meta.get("title") else None
+        catalog.record_suggestions_set(actor=None, record=record, suggestions=found.suggestions,
+                                       title=title)
+        record.refresh_from_db()
 
 
 class Classify(Step):
-    """File the record: from the manifest when given, else suggested from its text."""
+    """File the record: from the manifest when given, else by what its pages say."""
 
     name = "classify"
 
@@ -271,21 +299,26 @@ class Classify(Step):
 
     def run(self, ctx):
         record, meta = ctx.record, ctx.metadata
-        text = "\n".join(record.pages.values_list("text", flat=True))
-        formed_on = _date(meta.get("date")) or record.formed_on or classify.find_date(text)
+        found = _extraction(ctx)
+        read_date = found.formed_on if found.formed_on and _sure(found.formed_on[1]) else None
+        formed_on = _date(meta.get("date")) or record.formed_on or (read_date and read_date[0])
         if meta.get("stage"):
             stage_code, confidence = meta["stage"], 1.0
         else:
-            suggestion = classify.suggest_stage(text)
-            stage_code, confidence = suggestion.stage_code, suggestion.confidence
+            stage_code, confidence = found.stage or (None, 0.0)
             Record.objects.filter(pk=record.pk).update(classification_confidence=confidence)
             if stage_code is None or confidence < settings.INGEST_CLASSIFY_THRESHOLD:
                 ctx.errors.append(_("classification uncertain (suggested %(stage)s, confidence %(confidence).2f)")
                                   % {"stage": stage_code or "—", "confidence": confidence})
                 return
         if formed_on is None:
-            ctx.errors.append(_("no formation date given or found in the text (stage %(stage)s)")
-                              % {"stage": stage_code})
+            if found.formed_on:
+                ctx.errors.append(_("formation date uncertain (read %(date)s, confidence %(confidence).2f)")
+                                  % {"date": found.formed_on[0].isoformat(),
+                                     "confidence": found.formed_on[1]})
+            else:
+                ctx.errors.append(_("no formation date given or found in the text (stage %(stage)s)")
+                                  % {"stage": stage_code})
             return
         stage = Stage.objects.with_plan().get(code=stage_code)
         volume = None

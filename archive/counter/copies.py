@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from catalog.models import Page, Record
+from kernel.names import person_name
 
 from ..models import UseRegisterEntry
 from ..storage import object_store
@@ -23,7 +24,7 @@ PRINT_WIDTH = 1600  # px of each page image: 150 dpi across A4's printable width
 
 def copy_mark(entry: UseRegisterEntry) -> watermark.Mark:
     when = timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M")
-    return watermark.Mark(user=entry.user.get_username(), when=when, purpose=entry.purpose,
+    return watermark.Mark(user=person_name(entry.user), when=when, purpose=entry.purpose,
                           subject=f"{entry.copy_number}")
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Member, Page, RecordStatus, Unit
 from kernel.errors import form_add_error
+from kernel.names import person_name
 from search.backends.base import SearchUnavailable
 from search.query import QueryError
 from search.selectors import search_records
@@ -224,7 +225,7 @@ def _serve(request, page, record, sha256: str, width: int) -> HttpResponse:
         return HttpResponse(_("The image store is unavailable; try again shortly."), status=503)
     if stored is not None and len(data) != stored.size:
         return _damaged(request, page, record, sha256, known=False, size=len(data))
-    mark = watermark.Mark(user=request.user.get_username(),
+    mark = watermark.Mark(user=person_name(request.user),
                           when=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
                           purpose=request.visit.purpose_text,
                           subject=f"{record.archive_code or ''} p.{page.number}")

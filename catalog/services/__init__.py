@@ -40,3 +40,9 @@ from .retention import (  # noqa: F401
     retention_check_minimum,
     schedule_years,
 )
+from .suggestions import (  # noqa: F401
+    member_name_fill,
+    record_suggestions_set,
+    title_is_file_name,
+    unit_name_fill,
+)
