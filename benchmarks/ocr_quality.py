@@ -159,15 +159,9 @@ def generate(n: int, seed: int, print_pt: float = 13) -> tuple[list[Form], str]:
     except ImportError:
         return _fallback_generate(n, seed), "benchmarks/ocr_quality.py's generator"
     forms = []
-    for form in shared(n, seed):
-        image = form.image
-        if isinstance(image, Image.Image):
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", dpi=image.info.get("dpi", (150, 150)))
-            image, suffix = buffer.getvalue(), ".png"
-        else:
-            suffix = getattr(form, "suffix", ".png")
-        forms.append(Form(image, suffix, dict(form.truth)))
+    for form in shared(n, seed=seed):
+        dpi = form.params.get("dpi", 150)
+        forms.append(Form(form.encoded("PNG"), ".png", {**form.truth, "dpi": dpi}))
     return forms, "benchmarks/forms.py"
 
 
