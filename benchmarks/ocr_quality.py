@@ -58,6 +58,8 @@ SETTINGS: list[tuple[str, str, dict]] = [
     ("rapidocr + angle classifier", RAPID, {"use_angle_cls": True}),
     ("rapidocr max side 1500", RAPID, {"max_side_len": 1500}),
     ("rapidocr max side 3000", RAPID, {"max_side_len": 3000}),
+    ("rapidocr max side 1200", RAPID, {"max_side_len": 1200}),
+    ("rapidocr max side 1000", RAPID, {"max_side_len": 1000}),
     ("rapidocr det limit 960", RAPID, {"det_limit_side_len": 960, "max_side_len": 3000}),
     ("rapidocr 2 threads", RAPID, {"threads": 2}),
 ]
@@ -91,7 +93,7 @@ def citizen_id(rng: random.Random) -> str:
     return body + check
 
 
-def _fallback_generate(n: int, seed: int) -> list[Form]:
+def _fallback_generate(n: int, seed: int, print_pt: float = 13) -> list[Form]:
     rng = random.Random(seed)
     prints = [f for f in PRINT_FONTS if Path(f).exists()]
     hands = [f for f in HAND_FONTS if Path(f).exists()] or prints
@@ -102,9 +104,10 @@ def _fallback_generate(n: int, seed: int) -> list[Form]:
         size = (int(1240 * scale), int(1754 * scale))
         image = Image.new("L", size, 255)
         draw = ImageDraw.Draw(image)
-        label_font = ImageFont.truetype(rng.choice(prints), int(28 * scale))  # ~13 pt
+        pt = print_pt / 13 * scale  # 28 px at 150 dpi is 13 pt
+        label_font = ImageFont.truetype(rng.choice(prints), int(28 * pt))
         title_font = ImageFont.truetype(prints[i % len(prints)], int(44 * scale))
-        hand_font = ImageFont.truetype(rng.choice(hands), int(rng.randint(26, 34) * scale))
+        hand_font = ImageFont.truetype(rng.choice(hands), int(rng.randint(26, 34) * pt))
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
         id_number = citizen_id(rng)
         year, month, day = rng.randint(1995, 2024), rng.randint(1, 12), rng.randint(1, 28)
@@ -147,22 +150,18 @@ def _fallback_generate(n: int, seed: int) -> list[Form]:
     return forms
 
 
-def generate(n: int, seed: int) -> tuple[list[Form], str]:
+def generate(n: int, seed: int, print_pt: float = 13) -> tuple[list[Form], str]:
     """The benchmark's forms and where they came from."""
+    if print_pt != 13:  # only this generator sizes its print
+        return _fallback_generate(n, seed, print_pt), f"benchmarks/ocr_quality.py's generator, {print_pt:g} pt"
     try:
         from benchmarks.forms import generate as shared
     except ImportError:
         return _fallback_generate(n, seed), "benchmarks/ocr_quality.py's generator"
     forms = []
-    for form in shared(n, seed):
-        image = form.image
-        if isinstance(image, Image.Image):
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", dpi=image.info.get("dpi", (150, 150)))
-            image, suffix = buffer.getvalue(), ".png"
-        else:
-            suffix = getattr(form, "suffix", ".png")
-        forms.append(Form(image, suffix, dict(form.truth)))
+    for form in shared(n, seed=seed):
+        dpi = form.params.get("dpi", 150)
+        forms.append(Form(form.encoded("PNG"), ".png", {**form.truth, "dpi": dpi}))
     return forms, "benchmarks/forms.py"
 
 
@@ -193,14 +192,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=24)
     parser.add_argument("--seed", type=int, default=14)
-    parser.add_argument("--only", help="run only settings whose label contains this")
+    parser.add_argument("--print-pt", type=float, default=13,
+                        help="size of the forms' print in points (small print: 9)")
+    parser.add_argument("--only", help="run only the settings whose label contains one of these "
+                                       "comma-separated words (and the reference)")
     args = parser.parse_args()
     load = os.getloadavg()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    forms, source = generate(args.forms, args.seed)
+    forms, source = generate(args.forms, args.seed, args.print_pt)
     dpis = sorted({f.truth.get("dpi") for f in forms if f.truth.get("dpi")})
-    print(f"{len(forms)} forms from {source} (seed {args.seed}, dpi {dpis}); one core; "
+    fonts = [Path(f).name for f in PRINT_FONTS + HAND_FONTS if Path(f).exists()]
+    print(f"{len(forms)} forms from {source} (seed {args.seed}, dpi {dpis}, fonts {fonts}); "
+          "one core; "
           f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
           f"on {os.cpu_count()} cores")
     header = f"{'engine / setting':<46} {'CER':>7} {'names':>7} {'IDs':>7} {'s/page':>7} {'× ref':>6}"
@@ -208,7 +212,8 @@ def main() -> None:
     print("-" * len(header))
     reference = None
     for label, backend_path, options in SETTINGS:
-        if args.only and args.only not in label and reference is not None:
+        if args.only and reference is not None and not any(
+                word in label for word in args.only.split(",")):
             continue
         backend = build_backend({"BACKEND": backend_path, "OPTIONS": options})
         row = measure(backend, forms)

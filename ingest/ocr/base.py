@@ -147,9 +147,10 @@ class OcrBackend(ABC):
             raise ImageUnreadable(_("the page image is empty"))
         return self._recognise_encoded(data, suffix=suffix, dpi=dpi)
 
-    def recognise_file(self, path: str | Path) -> OcrResult:
+    def recognise_file(self, path: str | Path, *, dpi: int | None = None) -> OcrResult:
         """OCR an image file as the engine itself reads it (the raw-engine reference)."""
-        return self.recognise_encoded(Path(path).read_bytes(), suffix=Path(path).suffix or ".png")
+        return self.recognise_encoded(Path(path).read_bytes(), suffix=Path(path).suffix or ".png",
+                                      dpi=dpi)
 
     def recognise_image(self, image: Image.Image) -> OcrResult:
         """OCR a decoded image (encoded losslessly once for the engine)."""

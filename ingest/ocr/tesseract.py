@@ -61,6 +61,12 @@ class TesseractOcr(OcrBackend):
         with self.temp_file(data, suffix) as handle:
             return self._run(handle.name, scale, round(dpi * scale) if dpi else None)
 
+    def recognise_file(self, path, *, dpi: int | None = None) -> OcrResult:
+        """Hand the file itself to Tesseract (no copy) unless it is to be preprocessed."""
+        if self.preprocess:
+            return super().recognise_file(path, dpi=dpi)
+        return self._run(str(path), 1.0, dpi)
+
     def _prepared(self, image: Image.Image) -> tuple[Image.Image, float]:
         """Apply the preprocessing; return the image and its scale against the page."""
         image = image.convert("L")

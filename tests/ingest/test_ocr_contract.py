@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 
 import pytest
 from PIL import Image, ImageDraw
@@ -135,3 +136,24 @@ def test_the_configured_backend_is_built_once_per_process_and_again_when_changed
     assert ocr_backend() is first and type(first).__name__ == "TesseractOcr"
     settings.ARCHIVE_OCR = BACKENDS["rapidocr"]
     assert type(ocr_backend()).__name__ == "RapidOcr"
+
+
+@pytest.mark.skipif(not PRESENT["rapidocr"], reason="rapidocr is not installed here")
+def test_rapidocr_reads_a_page_with_no_network_at_all(tmp_path):
+    """Its models ship inside the wheel: in a network namespace of its own it still reads."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs unshare and root for a network namespace")
+    page = tmp_path / "page.png"
+    page.write_bytes(_page()[0])
+    script = ("import django, sys; django.setup(); from ingest.ocr.rapid import RapidOcr; "
+              "print(RapidOcr().recognise_file(sys.argv[1]).text)")
+    done = subprocess.run(["unshare", "--net", sys.executable, "-c", script, str(page)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"})
+    assert done.returncode == 0, done.stderr
+    assert ID in done.stdout
