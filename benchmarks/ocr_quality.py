@@ -158,7 +158,7 @@ def generate(n: int, seed: int) -> tuple[list[Form], str]:
         image = form.image
         if isinstance(image, Image.Image):
             buffer = io.BytesIO()
-            image.save(buffer, format="PNG")
+            image.save(buffer, format="PNG", dpi=image.info.get("dpi", (150, 150)))
             image, suffix = buffer.getvalue(), ".png"
         else:
             suffix = getattr(form, "suffix", ".png")
@@ -175,7 +175,8 @@ def measure(backend: OcrBackend, forms: list[Form]) -> dict:
     backend.recognise_encoded(forms[0].image, suffix=forms[0].suffix)  # load models, warm caches
     start = time.perf_counter()
     for form in forms:
-        text = _squash(backend.recognise_encoded(form.image, suffix=form.suffix).text)
+        text = _squash(backend.recognise_encoded(form.image, suffix=form.suffix,
+                                                 dpi=form.truth.get("dpi")).text)
         truth = _squash(form.truth["text"])
         errors += Levenshtein.distance(text, truth)
         chars += len(truth)

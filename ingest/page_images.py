@@ -72,8 +72,10 @@ def thumbnail_of_uploaded(image: Image.Image) -> bytes:
 
 
 @contextmanager
-def ocr_started(data: bytes | None, suffix: str) -> Iterator[Callable[[], OcrResult] | None]:
-    """Start OCR of ``data`` in a helper thread; yield a function waiting for its result.
+def ocr_started(data: bytes | None, suffix: str,
+                dpi: int | None = None) -> Iterator[Callable[[], OcrResult] | None]:
+    """Start OCR of ``data`` (scanned at ``dpi``) in a helper thread; yield a function
+    waiting for its result.
 
     The engine (a Tesseract process, or onnxruntime releasing the GIL) reads the page
     while the caller hashes and stores its images. None is yielded when there is
@@ -86,7 +88,7 @@ def ocr_started(data: bytes | None, suffix: str) -> Iterator[Callable[[], OcrRes
 
     def read() -> OcrResult:
         with translation.override(language):  # the engine's error messages, as the caller's
-            return ocr_encoded(data, suffix=suffix)
+            return ocr_encoded(data, suffix=suffix, dpi=dpi)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-ocr") as pool:
         future: Future[OcrResult] = pool.submit(read)

@@ -160,7 +160,7 @@ def _extract_uploaded(ctx: Context, image: Image.Image) -> dict:
     dpi = image.info.get("dpi", (None,))[0]
     updates: dict = {"dpi": int(dpi) if dpi else None, "width": image.width,
                      "height": image.height, "object_sha256": ctx.record.original_sha256}
-    with page_images.ocr_started(ctx.data, f".{ctx.kind}") as ocr:
+    with page_images.ocr_started(ctx.data, f".{ctx.kind}", updates["dpi"]) as ocr:
         try:
             thumb = page_images.thumbnail_of_uploaded(image)
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -184,7 +184,7 @@ def _extract_rendered(ctx: Context, number: int) -> dict:
     image, _unchanged = page_images.normalise(content.image)
     encoded = page_images.png(image)
     updates.update(width=image.width, height=image.height)
-    with page_images.ocr_started(None if has_text else encoded, ".png") as ocr:
+    with page_images.ocr_started(None if has_text else encoded, ".png", content.dpi) as ocr:
         updates["object_sha256"] = _store(encoded)
         updates["thumbnail_sha256"] = _store(page_images.thumbnail(image))
         updates.update(_text_layer_fields(content) if ocr is None else _ocr_fields(ocr()))

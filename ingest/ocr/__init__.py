@@ -32,9 +32,9 @@ def ocr_backend() -> OcrBackend:
     return build_backend(settings.ARCHIVE_OCR)
 
 
-def ocr_encoded(data: bytes, *, suffix: str = ".png") -> OcrResult:
+def ocr_encoded(data: bytes, *, suffix: str = ".png", dpi: int | None = None) -> OcrResult:
     """OCR an already encoded page image with the configured backend, without re-encoding."""
-    return ocr_backend().recognise_encoded(data, suffix=suffix)
+    return ocr_backend().recognise_encoded(data, suffix=suffix, dpi=dpi)
 
 
 @receiver(setting_changed)

@@ -136,11 +136,16 @@ class OcrBackend(ABC):
             raise ValueError("timeout must be positive")
         self.timeout = timeout
 
-    def recognise_encoded(self, data: bytes, *, suffix: str = ".png") -> OcrResult:
-        """OCR an already encoded page image (PNG, JPEG, TIFF) without decoding it here."""
+    def recognise_encoded(self, data: bytes, *, suffix: str = ".png",
+                          dpi: int | None = None) -> OcrResult:
+        """OCR an already encoded page image (PNG, JPEG, TIFF) without decoding it here.
+
+        ``dpi`` is the scan's resolution when the file does not say it (a PNG made
+        from a PDF or TIFF page): Tesseract misreads most of a page it takes for 70 dpi.
+        """
         if not data:
             raise ImageUnreadable(_("the page image is empty"))
-        return self._recognise_encoded(data, suffix=suffix)
+        return self._recognise_encoded(data, suffix=suffix, dpi=dpi)
 
     def recognise_file(self, path: str | Path) -> OcrResult:
         """OCR an image file as the engine itself reads it (the raw-engine reference)."""
@@ -150,10 +155,12 @@ class OcrBackend(ABC):
         """OCR a decoded image (encoded losslessly once for the engine)."""
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", compress_level=1)
-        return self.recognise_encoded(buffer.getvalue(), suffix=".png")
+        dpi = image.info.get("dpi")
+        return self.recognise_encoded(buffer.getvalue(), suffix=".png",
+                                      dpi=round(dpi[0]) if dpi else None)
 
     @abstractmethod
-    def _recognise_encoded(self, data: bytes, *, suffix: str) -> OcrResult:
+    def _recognise_encoded(self, data: bytes, *, suffix: str, dpi: int | None) -> OcrResult:
         """Run the engine on encoded image bytes, raising only ``OcrError`` subclasses."""
 
     # --- helpers for the backends --------------------------------------------------------

@@ -50,12 +50,12 @@ class RapidOcr(OcrBackend):
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as exc:
                 log.warning("RapidOCR cannot be imported: %s", exc)
-                raise OcrUnavailable(_("RapidOCR is not installed: install "
-                                       "rapidocr_onnxruntime")) from None
+                raise OcrUnavailable(_("RapidOCR cannot be loaded: install rapidocr_onnxruntime "
+                                       "and the system libraries libgl1 libglib2.0-0")) from None
             self._engine = RapidOCR(**self._params)
         return self._engine
 
-    def _recognise_encoded(self, data: bytes, *, suffix: str) -> OcrResult:
+    def _recognise_encoded(self, data: bytes, *, suffix: str, dpi: int | None) -> OcrResult:
         engine = self.engine
         image = self.open_image(data)  # decoded once, here, so a bad file fails clearly
         return self.call_with_timeout(self._run, engine, image)

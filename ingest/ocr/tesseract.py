@@ -14,7 +14,8 @@ from .base import OcrBackend, OcrResult, OcrUnavailable, Word, build_result, ima
 
 # One thread per Tesseract process: parallelism comes from running pages in processes.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-LANG = "chi_sim+eng"
+# chi_sim alone: with +eng Tesseract reads names as Latin (李四 → PY); see benchmarks/ocr_quality.py.
+LANG = "chi_sim"
 PREPROCESSING = ("upscale", "binarise")
 # Below this width a page is scaled up for Tesseract (an A4 page at ~200 dpi): its
 # Chinese models read characters about 30 px high best.
@@ -24,7 +25,7 @@ UPSCALE_BELOW_WIDTH = 1700
 class TesseractOcr(OcrBackend):
     """Tesseract through pytesseract.
 
-    Options: ``lang`` (``chi_sim+eng``), ``psm`` and ``oem`` (Tesseract's page
+    Options: ``lang`` (``chi_sim``), ``psm`` and ``oem`` (Tesseract's page
     segmentation and engine modes; None leaves Tesseract's default), ``preprocess``
     (a list of ``upscale`` — small pages scaled ×2 —, ``binarise`` — Otsu's
     threshold), ``config`` (further Tesseract arguments), ``timeout`` in seconds.
@@ -47,15 +48,18 @@ class TesseractOcr(OcrBackend):
         self.config = " ".join([*([f"--psm {psm}"] if psm is not None else []),
                                 *([f"--oem {oem}"] if oem is not None else []), config]).strip()
 
-    def _recognise_encoded(self, data: bytes, *, suffix: str) -> OcrResult:
+    def _recognise_encoded(self, data: bytes, *, suffix: str, dpi: int | None) -> OcrResult:
         scale = 1.0
         if self.preprocess:
-            image, scale = self._prepared(self.open_image(data))
+            image = self.open_image(data)
+            known = image.info.get("dpi")
+            dpi = dpi or (round(known[0]) if known else None)
+            image, scale = self._prepared(image)
             buffer = io.BytesIO()
             image.save(buffer, format="PNG", compress_level=1)
             data, suffix = buffer.getvalue(), ".png"
         with self.temp_file(data, suffix) as handle:
-            return self._run(handle.name, scale)
+            return self._run(handle.name, scale, round(dpi * scale) if dpi else None)
 
     def _prepared(self, image: Image.Image) -> tuple[Image.Image, float]:
         """Apply the preprocessing; return the image and its scale against the page."""
@@ -69,9 +73,10 @@ class TesseractOcr(OcrBackend):
             image = ImageOps.autocontrast(image).point(lambda v: 255 if v > threshold else 0)
         return image, scale
 
-    def _run(self, path: str, scale: float) -> OcrResult:
+    def _run(self, path: str, scale: float, dpi: int | None) -> OcrResult:
+        config = f"{self.config} --dpi {dpi}".strip() if dpi else self.config
         try:
-            data = pytesseract.image_to_data(path, lang=self.lang, config=self.config,
+            data = pytesseract.image_to_data(path, lang=self.lang, config=config,
                                              output_type=pytesseract.Output.DICT,
                                              timeout=self.timeout)
         except pytesseract.TesseractNotFoundError:
