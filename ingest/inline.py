@@ -38,6 +38,10 @@ def _in_child(fn, arg):
         connections.close_all()
 
 
+def _child_ready() -> None:
+    """Nothing: submitted once per child so the pool starts its processes at once."""
+
+
 def _prepare(record_id: int) -> list[int]:
     from . import pipeline
     return pipeline.prepare_record(record_id)
@@ -56,7 +60,7 @@ def _finish(record_id: int) -> str:
 
 def process_records(record_ids: Iterable[int], *, processes: int | None = None,
                     on_page: Callable[[int], None] | None = None) -> None:
-    """Prepare the records, extract every page, finish each record: each phase in parallel."""
+    """Prepare the records (here), extract every page and finish each record (in parallel)."""
     record_ids = list(record_ids)
     workers = processes or settings.INGEST_PROCESSES or os.cpu_count() or 1
     if workers == 1:
@@ -68,17 +72,21 @@ def process_records(record_ids: Iterable[int], *, processes: int | None = None,
         for record_id in record_ids:
             _finish(record_id)
         return
-    connections.close_all()  # children must not share the parent's database sockets
     # Fresh children, not forks: a fork inherits the broker connection of the command's
     # worker ping, and kombu's after-fork cleanup then blocks on the parent's Redis socket.
+    # They fork from a server that has Django set up already (ingest._forkserver).
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "ingest._forkserver"])
     inherited = {name: getattr(settings, name) for name in INHERITED}
     inherited["DATABASES"] = {alias: dict(connections[alias].settings_dict)
                               for alias in connections}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_child_init, initargs=(inherited,)) as pool:
-        prepared = pool.map(_in_child, [_prepare] * len(record_ids), record_ids)
-        pages = [p for page_ids in prepared for p in page_ids]
+        # The children start while this process prepares the records (a quick step each),
+        # so their start-up costs no time of its own.
+        for _ in range(workers):
+            pool.submit(_child_ready)
+        pages = [p for r in record_ids for p in _prepare(r)]
         for page_id in pool.map(_in_child, [_extract] * len(pages), pages):
             if on_page:
                 on_page(page_id)
