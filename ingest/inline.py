@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -29,13 +30,17 @@ def _child_init(inherited: dict) -> None:
     for alias, settings_dict in databases.items():  # the parent's databases (a test's too)
         connections[alias].close()
         connections[alias].settings_dict.update(settings_dict)
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 
 def _in_child(fn, arg):
+    # A child keeps its database connection from task to task (opening one costs more
+    # than a page's queries) and closes it on exit; after a failure it starts afresh.
     try:
         return fn(arg)
-    finally:
+    except BaseException:
         connections.close_all()
+        raise
 
 
 def _child_ready() -> None:

@@ -371,8 +371,10 @@ def finish_record(record_id: int) -> Record:
                                          errors=ctx.errors)
 
 
+@transaction.atomic
 def fail_record(record_id: int, reason: str) -> Record:
-    record = Record.objects.get(pk=record_id)
+    # Locked: two pages of one record failing at once (no OCR engine) must not both fail it.
+    record = Record.objects.select_for_update().get(pk=record_id)
     if record.status == RecordStatus.FAILED:  # another page failed it first: keep that error
         return record
     log.warning("record %s failed: %s", record_id, reason)
