@@ -6,7 +6,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
 from django.conf import settings
 from django.db import connections
@@ -65,7 +65,7 @@ def _finish(record_id: int) -> str:
 
 def process_records(record_ids: Iterable[int], *, processes: int | None = None,
                     on_page: Callable[[int], None] | None = None) -> None:
-    """Prepare the records (here), extract every page and finish each record (in parallel)."""
+    """Prepare each record (here), extract its pages and finish it (in the children)."""
     record_ids = list(record_ids)
     workers = processes or settings.INGEST_PROCESSES or os.cpu_count() or 1
     if workers == 1:
@@ -87,12 +87,24 @@ def process_records(record_ids: Iterable[int], *, processes: int | None = None,
                               for alias in connections}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_child_init, initargs=(inherited,)) as pool:
-        # The children start while this process prepares the records (a quick step each),
-        # so their start-up costs no time of its own.
+        # No phase waits for the whole batch: the children start, then read each record's
+        # pages as soon as this process has prepared it, and a record is finished as soon
+        # as its last page is read, so the engine is kept busy from the first page to the last.
         for _ in range(workers):
             pool.submit(_child_ready)
-        pages = [p for r in record_ids for p in _prepare(r)]
-        for page_id in pool.map(_in_child, [_extract] * len(pages), pages):
+        waiting: dict[int, int] = {}  # record -> its pages still being read
+        reading: dict[Future, int] = {}
+        for record_id in record_ids:
+            page_ids = _prepare(record_id)
+            waiting[record_id] = len(page_ids)
+            reading.update({pool.submit(_in_child, _extract, p): record_id for p in page_ids})
+        finishing = [pool.submit(_in_child, _finish, r) for r, n in waiting.items() if n == 0]
+        for future in as_completed(reading):
+            page_id, record_id = future.result(), reading[future]
             if on_page:
                 on_page(page_id)
-        list(pool.map(_in_child, [_finish] * len(record_ids), record_ids))
+            waiting[record_id] -= 1
+            if waiting[record_id] == 0:
+                finishing.append(pool.submit(_in_child, _finish, record_id))
+        for future in finishing:
+            future.result()
