@@ -10,7 +10,6 @@ re-delivered task or a restarted worker does no harm.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -20,22 +19,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image
 
 from archive.services import stored_object_put
 from archive.storage import ObjectNotFound, object_store
 from catalog import services as catalog
 from catalog.models import LinkSource, Page, Record, RecordStatus, RetentionPeriod, Stage, Volume
 
-from . import classify, extract
-from .formats import JPEG, MIME, PNG
+from . import classify, extract, page_images
+from .formats import MIME
 from .models import BatchItem, FourPropertiesCheck
-from .ocr import OcrError, ocr_encoded
+from .ocr import OcrError
 from .parsers import InvalidFile
 from .preflight import FileRefused, Preflight, file_preflight, ingest_max_bytes
 
 log = logging.getLogger(__name__)
-THUMBNAIL_SIZE = (256, 256)
 
 
 class StepFailed(Exception):
@@ -133,41 +131,74 @@ PREPARE: list[Step] = [Validate(), SplitPages()]
 # --- pages --------------------------------------------------------------------------------
 
 def extract_page(page_id: int) -> Page:
-    """Normalise one page, store its image and thumbnail, and get its text (once)."""
+    """Normalise one page, store its image and thumbnail, and get its text (once).
+
+    OCR starts as soon as the page's encoded image is known and runs while the
+    images are hashed and stored; the page row is written in one update, by the
+    first delivery only (a re-delivered task finds the text done and stores nothing).
+    """
     page = Page.objects.select_related("record").get(pk=page_id)
     if page.text_done_at is not None:
         return page
     ctx = Context(page.record)
+    uploaded = page_images.as_uploaded(ctx.data, ctx.kind, ctx.parser.page_count())
+    if uploaded is not None:
+        updates = _extract_uploaded(ctx, uploaded)
+    else:
+        updates = _extract_rendered(ctx, page.number)
+    updates["text_done_at"] = timezone.now()
+    if Page.objects.filter(pk=page.pk, text_done_at__isnull=True).update(**updates):
+        for name, value in updates.items():
+            setattr(page, name, value)
+    else:  # another delivery of this page finished first: its row stands
+        page.refresh_from_db()
+    return page
+
+
+def _extract_uploaded(ctx: Context, image: Image.Image) -> dict:
+    """The original is the page: OCR it as uploaded while its thumbnail is made."""
+    dpi = image.info.get("dpi", (None,))[0]
+    updates: dict = {"dpi": int(dpi) if dpi else None, "width": image.width,
+                     "height": image.height, "object_sha256": ctx.record.original_sha256}
+    with page_images.ocr_started(ctx.data, f".{ctx.kind}", updates["dpi"]) as ocr:
+        try:
+            thumb = page_images.thumbnail_of_uploaded(image)
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise StepFailed(_("page %(page)d of the image does not decode: %(why)s")
+                             % {"page": 1, "why": exc}) from None
+        updates["thumbnail_sha256"] = _store(thumb)
+        updates.update(_ocr_fields(ocr()))
+    return updates
+
+
+def _extract_rendered(ctx: Context, number: int) -> dict:
+    """Decode (or render) the page, normalise and encode it; OCR it unless it has a text layer."""
     try:
-        content = ctx.parser.page(page.number - 1)
+        content = ctx.parser.page(number - 1)
     except InvalidFile as exc:
         raise StepFailed(str(exc)) from None
     updates: dict = {"dpi": content.dpi}
-    encoded = None
-    if content.image is not None:
-        image, unchanged = _normalise(content.image)
-        updates.update(width=image.width, height=image.height)
-        if unchanged and ctx.parser.page_count() == 1 and ctx.kind in (PNG, JPEG):
-            # The original already is the normalised page: keep it, don't encode it again.
-            encoded, suffix = ctx.data, f".{ctx.kind}"
-            updates["object_sha256"] = ctx.record.original_sha256
-        else:
-            encoded, suffix = _png(image), ".png"
-            updates["object_sha256"] = _store(encoded)
-        thumb = image.copy()
-        thumb.thumbnail(THUMBNAIL_SIZE)
-        updates["thumbnail_sha256"] = _store(_png(thumb))
-    if content.text.strip():
-        updates.update(text=content.text.strip(), words=content.words, text_source="pdf_text",
-                       confidence=100.0, raw_ocr="")
-    else:
-        result = ocr_encoded(encoded, suffix=suffix, dpi=content.dpi)
-        updates.update(text=result.text, words=result.words, text_source="ocr",
-                       confidence=result.confidence, raw_ocr=result.raw)
-    updates["text_done_at"] = timezone.now()
-    Page.objects.filter(pk=page.pk, text_done_at__isnull=True).update(**updates)
-    page.refresh_from_db()
-    return page
+    has_text = bool(content.text.strip())
+    if content.image is None:  # nothing to show: only a text layer
+        return updates | _text_layer_fields(content)
+    image, _unchanged = page_images.normalise(content.image)
+    encoded = page_images.png(image)
+    updates.update(width=image.width, height=image.height)
+    with page_images.ocr_started(None if has_text else encoded, ".png", content.dpi) as ocr:
+        updates["object_sha256"] = _store(encoded)
+        updates["thumbnail_sha256"] = _store(page_images.thumbnail(image))
+        updates.update(_text_layer_fields(content) if ocr is None else _ocr_fields(ocr()))
+    return updates
+
+
+def _text_layer_fields(content) -> dict:
+    return {"text": content.text.strip(), "words": content.words, "text_source": "pdf_text",
+            "confidence": 100.0, "raw_ocr": ""}
+
+
+def _ocr_fields(result) -> dict:
+    return {"text": result.text, "words": result.words, "text_source": "ocr",
+            "confidence": result.confidence, "raw_ocr": result.raw}
 
 
 def extract_page_or_fail(page_id: int) -> Page | None:
@@ -179,23 +210,6 @@ def extract_page_or_fail(page_id: int) -> Page | None:
     except OcrError as exc:  # no engine, a timeout, an unreadable image: one clear error
         fail_record(Page.objects.get(pk=page_id).record_id, exc.message)
     return None
-
-
-def _normalise(image: Image.Image) -> tuple[Image.Image, bool]:
-    """Upright and greyscale; say whether the image was already so."""
-    if image.getexif().get(0x0112, 1) in (0, 1):  # EXIF orientation: already upright
-        if image.mode in ("L", "1"):
-            return image, True
-        return image.convert("L"), False
-    upright = ImageOps.exif_transpose(image)
-    return (upright if upright.mode == "L" else upright.convert("L")), False
-
-
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    # Fast compression: pages are re-read far less often than they are written.
-    image.save(buffer, format="PNG", compress_level=1)
-    return buffer.getvalue()
 
 
 def _store(data: bytes) -> str:
@@ -397,8 +411,10 @@ def finish_record(record_id: int) -> Record:
                                          errors=ctx.errors)
 
 
+@transaction.atomic
 def fail_record(record_id: int, reason: str) -> Record:
-    record = Record.objects.get(pk=record_id)
+    # Locked: two pages of one record failing at once (no OCR engine) must not both fail it.
+    record = Record.objects.select_for_update().get(pk=record_id)
     if record.status == RecordStatus.FAILED:  # another page failed it first: keep that error
         return record
     log.warning("record %s failed: %s", record_id, reason)

@@ -13,7 +13,7 @@ from itertools import groupby
 from django.db.models import Q
 from django.http import Http404
 
-from catalog.models import Member, Page, Record, RecordStatus, Unit, visible_values
+from catalog.models import Member, Page, Record, Unit, visible_values
 from search.highlight import boxes, mark_all
 from search.query import parse_text
 

@@ -14,7 +14,7 @@ import threading
 from django.utils.translation import gettext as _
 
 from .base import CJK_CHAR, OcrBackend, OcrResult, OcrUnavailable, Word, build_result, \
-    image_unreadable, log
+    log
 
 
 class RapidOcr(OcrBackend):
