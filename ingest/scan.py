@@ -13,9 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from archive.counter import selectors as counter
-from archive.counter import watermark
 from archive.counter.services import cataloguing_use, cataloguing_view_log
-from archive.counter.views import serve_page_image
+from archive.counter.views import requested_width, serve_page_image
 from catalog.models import Page, Record
 
 SESSION_SCANNED = "catalogue_scanned"  # records whose scan was shown: their thumbnails may load
@@ -58,13 +57,9 @@ def _visible_page(request, pk: int) -> tuple[Page, Record] | HttpResponse:
 
 @login_required
 def page_image(request, pk: int):
-    try:
-        width = int(request.GET.get("w", watermark.DEFAULT_WIDTH))
-    except ValueError:
-        width = 0
-    if width not in watermark.WIDTHS:
-        return HttpResponse(_("w must be one of %(widths)s")
-                            % {"widths": ", ".join(map(str, watermark.WIDTHS))}, status=400)
+    width = requested_width(request)
+    if isinstance(width, HttpResponse):
+        return width
     found = _visible_page(request, pk)
     if isinstance(found, HttpResponse):
         return found

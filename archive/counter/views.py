@@ -258,8 +258,8 @@ def _damaged(request, page, record, sha256: str, use: dict, *, known: bool,
                         status=409, content_type="text/plain; charset=utf-8", headers=NO_STORE)
 
 
-@counter_view
-def page_image(request, pk: int):
+def requested_width(request) -> int | HttpResponse:
+    """Return the page width asked for in ``w``, or the refusal naming the allowed widths."""
     try:
         width = int(request.GET.get("w", watermark.DEFAULT_WIDTH))
     except ValueError:
@@ -267,6 +267,14 @@ def page_image(request, pk: int):
     if width not in watermark.WIDTHS:
         return HttpResponse(_("w must be one of %(widths)s")
                             % {"widths": ", ".join(map(str, watermark.WIDTHS))}, status=400)
+    return width
+
+
+@counter_view
+def page_image(request, pk: int):
+    width = requested_width(request)
+    if isinstance(width, HttpResponse):
+        return width
     page, record = _page_for(request, pk)
     response = _serve(request, page, record, page.object_sha256, width)
     if response.status_code == 200:

@@ -253,10 +253,15 @@ def _link(record: Record, member: Member | None, unit: Unit | None):
     if (member is None) == (unit is None):
         raise CatalogError(_("name one member or one unit"), field=None, rule="one_link")
     if member is not None:
-        return (RecordMember.objects.filter(record=record, member=member).first(),
-                {"member": member.id_number})
-    return (RecordUnit.objects.filter(record=record, unit=unit).first(),
-            {"unit": unit.credit_code or unit.name})
+        link = RecordMember.objects.filter(record=record, member=member).first()
+        subject = {"member": member.id_number}
+    else:
+        link = RecordUnit.objects.filter(record=record, unit=unit).first()
+        subject = {"unit": unit.credit_code or unit.name}
+    if link is None:
+        raise CatalogError(_("the record is not linked to this member or unit"), field=None,
+                           rule="not_linked")
+    return link, subject
 
 
 @transaction.atomic
@@ -265,9 +270,6 @@ def record_link_confirm(*, actor, record: Record, reason: str, member: Member | 
     """Confirm a link suggested from the text: it becomes the officer's (manual) link."""
     record = _open(actor, record, reason)
     link, subject = _link(record, member, unit)
-    if link is None:
-        raise CatalogError(_("the record is not linked to this member or unit"), field=None,
-                           rule="not_linked")
     if link.source == LinkSource.MANUAL:
         return record
     link.source = LinkSource.MANUAL
@@ -283,9 +285,6 @@ def record_link_drop(*, actor, record: Record, reason: str, member: Member | Non
     """Remove a wrong link (a number misread, a person not on the record)."""
     record = _open(actor, record, reason)
     link, subject = _link(record, member, unit)
-    if link is None:
-        raise CatalogError(_("the record is not linked to this member or unit"), field=None,
-                           rule="not_linked")
     source = link.source
     link.delete()
     _announce(instance=record, action="link_drop", actor=actor,
