@@ -15,6 +15,8 @@ import re
 import string
 from dataclasses import asdict, dataclass, fields
 
+from django.utils.translation import gettext as _
+
 from .errors import ArchiveCodeError
 
 # Field name → (component attribute, regular expression of its characters, is a number).
@@ -75,7 +77,7 @@ class ArchiveCodeTemplate:
                 raise ArchiveCodeError(
                     f"fields need a separator between them in {template!r}",
                     field="template", rule="ambiguous")
-            _, regex, is_number = FIELDS[name]
+            _attr, regex, is_number = FIELDS[name]
             if spec:
                 if not (is_number and re.fullmatch(r"0\d+", spec)):
                     raise ArchiveCodeError(
@@ -98,13 +100,15 @@ class ArchiveCodeTemplate:
         for name in self.field_names:
             value = getattr(parts, FIELDS[name][0])
             if value is None or value == "":
-                raise ArchiveCodeError(f"the template {self.template!r} needs {name}",
+                raise ArchiveCodeError(_("the 档号 template %(template)s needs %(field)s") % {
+                    "template": self.template, "field": name},
                                        field=name, rule="required")
             text = str(value)
             if name in self._widths:
                 text = text.zfill(self._widths[name])
             if not re.fullmatch(FIELDS[name][1], text):
-                raise ArchiveCodeError(f"{name} {text!r} has characters a 档号 cannot hold",
+                raise ArchiveCodeError(_("%(field)s %(text)r has characters a 档号 cannot hold") % {
+                    "field": name, "text": text},
                                        field=name, rule="characters")
             values[name] = text
         return self._format.format(**values)
@@ -113,11 +117,12 @@ class ArchiveCodeTemplate:
         """Return the components of ``code``; refuse a code of another shape."""
         match = self._regex.match(code.strip())
         if not match:
-            raise ArchiveCodeError(f"{code!r} does not match the template {self.template!r}",
+            raise ArchiveCodeError(_("%(code)r does not match the 档号 template %(template)s") % {
+                "code": code, "template": self.template},
                                    field="archive_code", rule="format")
         values = {}
         for name, text in match.groupdict().items():
-            attr, _, is_number = FIELDS[name]
+            attr, _pattern, is_number = FIELDS[name]
             values[attr] = int(text) if is_number else text
         return ArchiveCodeParts(**values)
 

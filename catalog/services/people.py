@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from .. import identifiers
 from ..errors import CatalogError, IdentifierError
@@ -39,7 +40,8 @@ def _unit_values(credit_code, org_code, computer_code, ss_code, name) -> dict:
     credit = _checked("credit_code", identifiers.check_credit_code(credit_code)) if credit_code else None
     org = _checked("org_code", identifiers.check_org_code(org_code)) if org_code else ""
     if credit and org and credit[8:17] != org:
-        raise IdentifierError(f"the organisation code {org} is not the one inside {credit}",
+        raise IdentifierError(_("the organisation code %(org)s is not the one inside %(credit)s")
+                              % {"org": org, "credit": credit},
                               field="org_code", rule="mismatch")
     if credit and not org:
         org = credit[8:17]

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kernel import clock
 from kernel.locks import xact_lock
@@ -75,19 +77,22 @@ def _apply_filing(record: Record, *, stage: Stage | None, formed_on: dt.date | N
                                       ("year", year, volume.year),
                                       ("retention", retention, volume.retention)):
             if given is not None and given != expected:
-                raise CatalogError(f"{name} differs from volume {volume}'s", field=name,
+                raise CatalogError(_("%(field)s differs from volume %(volume)s's") % {
+                    "field": _FIELD_NAMES[name], "volume": volume}, field=name,
                                    rule="volume_mismatch")
         fonds, stage, year, retention = volume.fonds, volume.stage, volume.year, volume.retention
     if fonds is None:
-        raise CatalogError("a record needs a fonds", field="fonds", rule="required")
+        raise CatalogError(_("a record needs a fonds"), field="fonds", rule="required")
     if stage is None:
-        raise CatalogError("a record needs a business stage", field="stage", rule="required")
+        raise CatalogError(_("a record needs a business stage"), field="stage", rule="required")
     if formed_on is None:
-        raise CatalogError("a record needs its formation date", field="formed_on", rule="required")
+        raise CatalogError(_("a record needs its formation date"), field="formed_on",
+                           rule="required")
     year = year or formed_on.year
     retention = _retention_for(stage, formed_on, retention)
     if page_start is not None and page_end is not None and page_end < page_start:
-        raise CatalogError(f"last page {page_end} is before first page {page_start}",
+        raise CatalogError(_("the last page (%(end)s) is before the first page (%(start)s)") % {
+                           "end": page_end, "start": page_start},
                            field="page_end", rule="page_range")
     due_on = _due_date(stage, formed_on, retention)
     if volume is None and item_number is None:
@@ -103,7 +108,7 @@ def _apply_filing(record: Record, *, stage: Stage | None, formed_on: dt.date | N
     record.archive_code = codes.render(_parts(record), in_volume=volume is not None)
     taken = Record.objects.filter(archive_code=record.archive_code).exclude(pk=record.pk)
     if taken.exists():
-        raise ArchiveCodeError(f"档号 {record.archive_code} is already taken",
+        raise ArchiveCodeError(_("档号 %(code)s is already taken") % {"code": record.archive_code},
                                field="archive_code", rule="unique")
 
 
@@ -114,9 +119,13 @@ def _save_filed(record: Record, *, actor, action: str, details: dict) -> Record:
             return _save(record, actor=actor, action=action, details=details,
                          unique_checked=frozenset({"archive_code"}))
     except IntegrityError:
-        raise ArchiveCodeError(f"档号 {record.archive_code} is already taken",
+        raise ArchiveCodeError(_("档号 %(code)s is already taken") % {"code": record.archive_code},
                                field="archive_code", rule="unique") from None
 
+
+# What the volume-mismatch error calls each field.
+_FIELD_NAMES = {"fonds": _lazy("fonds"), "stage": _lazy("business stage"), "year": _lazy("year"),
+                "retention": _lazy("retention period")}
 
 # States a record may be catalogued in by hand: in the holdings, or still being processed.
 _CATALOGUED_STATES = (RecordStatus.READY, RecordStatus.PROCESSING)
@@ -137,8 +146,9 @@ def record_create(*, actor, title: str, formed_on: dt.date, stage: Stage | None 
     """
     if status not in _CATALOGUED_STATES:
         # Later states are reached only through the lifecycle's transitions.
-        raise CatalogError(f"a record is catalogued as {' or '.join(_CATALOGUED_STATES)}, "
-                           f"not {status}", field="status", rule="transition")
+        raise CatalogError(_("a record is catalogued as %(states)s, not %(status)s") % {
+            "states": "、".join(str(RecordStatus(s).label) for s in _CATALOGUED_STATES),
+            "status": status}, field="status", rule="transition")
     record = Record(fonds=fonds or (volume.fonds if volume else None), title=title, status=status,
                     sensitivity=sensitivity)
     _apply_filing(record, stage=stage, formed_on=formed_on, volume=volume, year=year,
@@ -189,7 +199,8 @@ def record_file(*, actor, record: Record, stage: Stage | None = None,
     record = Record.objects.select_related("fonds").select_for_update(of=("self",)).get(
         pk=record.pk)
     if record.is_filed:
-        raise CatalogError(f"record is already filed as {record.archive_code}",
+        raise CatalogError(_("the record is already filed as %(code)s") % {
+                           "code": record.archive_code},
                            field="archive_code", rule="already_filed")
     _apply_filing(record, stage=stage, formed_on=formed_on or record.formed_on, volume=volume,
                   year=year, retention=retention, item_number=item_number,
@@ -208,8 +219,8 @@ def record_transition(*, actor, record: Record, transition: str,
                       errors: list[str] | None = None) -> Record:
     """Take a lifecycle transition (``catalog.lifecycle``), recording why when it failed."""
     if transition not in _TRANSITIONS_BY_NAME:
-        raise CatalogError(f"{transition!r} is not taken this way", field="status",
-                           rule="unknown_transition")
+        raise CatalogError(_("%(name)r is not taken this way") % {"name": transition},
+                           field="status", rule="unknown_transition")
     fields = {} if errors is None else {"errors": errors}
     return RECORD_LIFECYCLE.apply(record, transition, actor=actor,
                                   details={"errors": errors or []}, **fields)
@@ -224,7 +235,7 @@ def record_destroy(*, actor, record: Record, register) -> Record:
     catalogue's).
     """
     if register is None or getattr(register, "pk", None) is None:
-        raise CatalogError("a record is destroyed only under a saved destruction register",
+        raise CatalogError(_("a record is destroyed only under a saved destruction register"),
                            field="register", rule="required")
     meta = getattr(register, "_meta", None)
     return RECORD_LIFECYCLE.apply(record, "destroy", actor=actor, details={
@@ -244,12 +255,13 @@ def record_update(*, actor, record: Record, title: str, formed_on: dt.date,
                   page_end: int | None = None) -> Record:
     """Correct a record's descriptive metadata; its 档号 components do not change here."""
     if record.status == RecordStatus.DESTROYED:
-        raise CatalogError("a destroyed record is a tombstone and cannot be edited",
+        raise CatalogError(_("a destroyed record is a tombstone and cannot be edited"),
                            field="status", rule="destroyed")
     if not record.is_filed:
-        raise CatalogError("file the record first", field="archive_code", rule="not_filed")
+        raise CatalogError(_("file the record first"), field="archive_code", rule="not_filed")
     if page_end is not None and record.page_start is not None and page_end < record.page_start:
-        raise CatalogError(f"last page {page_end} is before first page {record.page_start}",
+        raise CatalogError(_("the last page (%(end)s) is before the first page (%(start)s)") % {
+                           "end": page_end, "start": record.page_start},
                            field="page_end", rule="page_range")
     changed = _changes(record, {"title": title, "formed_on": formed_on, "page_end": page_end})
     if not changed:
@@ -265,13 +277,14 @@ def record_sensitivity_set(*, actor, record: Record, sensitivity: str, reason: s
     """Open or restrict a record; the reason is kept in the audit trail."""
     record = Record.objects.select_for_update().get(pk=record.pk)
     if sensitivity not in Sensitivity.values:
-        raise CatalogError(f"unknown sensitivity {sensitivity!r}; known: "
-                           + ", ".join(Sensitivity.values), field="sensitivity", rule="choice")
+        raise CatalogError(_("unknown sensitivity %(value)r; known: %(known)s") % {
+            "value": sensitivity, "known": ", ".join(Sensitivity.values)},
+            field="sensitivity", rule="choice")
     if record.status == RecordStatus.DESTROYED:
-        raise CatalogError("a destroyed record is a tombstone and cannot be edited",
+        raise CatalogError(_("a destroyed record is a tombstone and cannot be edited"),
                            field="status", rule="destroyed")
     if not reason.strip():
-        raise CatalogError("give the reason for the change", field="reason", rule="required")
+        raise CatalogError(_("give the reason for the change"), field="reason", rule="required")
     if record.sensitivity == sensitivity:
         return record
     old = record.sensitivity

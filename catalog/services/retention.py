@@ -21,7 +21,7 @@ def schedule_years(*, stage: Stage, formed_on: dt.date) -> int | None:
     """Return the period the file plan sets for a record of ``stage`` formed on that date."""
     versions = stage.schedule()
     if not versions:
-        raise RetentionError(f"stage {stage.code} has no retention schedule",
+        raise RetentionError(_("stage %(stage)s has no retention schedule") % {"stage": stage.code},
                              field="stage", rule="no_schedule")
     return rules.governing_years(versions, formed_on)
 
@@ -37,7 +37,7 @@ def _retention_for(stage: Stage, formed_on: dt.date,
     if chosen is None:
         found = RetentionPeriod.objects.filter(years=minimum).first()
         if found is None:
-            raise RetentionError(f"no retention code stands for {minimum} years",
+            raise RetentionError(_("no retention code stands for %(years)s years") % {"years": minimum},
                                  field="retention", rule="unknown_code")
         return found
     _refuse_below(stage, chosen, minimum)

@@ -41,6 +41,7 @@ def test_unit_with_a_mismatched_organisation_code_is_refused(officer):
         unit_create(actor=officer, name="某某有限公司", credit_code="91350100M000100Y43",
                     org_code="D2143569-X")
     assert (exc.value.field, exc.value.rule) == ("org_code", "mismatch")
+    assert "组织机构代码 D2143569X 与统一社会信用代码" in exc.value.message
     assert not Unit.objects.exists()
 
 
@@ -58,6 +59,7 @@ def test_record_stage_must_match_its_volume(officer):
         record_create(actor=officer, volume=volume, stage=factories.stage("GL01"),
                       formed_on=dt.date(2009, 1, 5), title="错放", page_start=1)
     assert (exc.value.field, exc.value.rule) == ("stage", "volume_mismatch")
+    assert exc.value.message.startswith("业务环节与案卷")
     assert not Record.objects.exists()
 
 
@@ -66,6 +68,18 @@ def test_record_page_range_must_run_forward(officer):
     with pytest.raises(CatalogError) as exc:
         factories.record(volume=volume, formed_on=dt.date(2009, 1, 5), page_start=9, page_end=3)
     assert exc.value.rule == "page_range"
+    assert "3" in exc.value.message and "9" in exc.value.message
+    assert "page" not in exc.value.message  # the officer reads Chinese
+
+
+def test_sensitivity_change_without_a_reason_is_refused_in_chinese(officer):
+    from catalog.services import record_sensitivity_set
+
+    record = factories.record(actor=officer)
+    with pytest.raises(CatalogError) as exc:
+        record_sensitivity_set(actor=officer, record=record, sensitivity="restricted", reason=" ")
+    assert (exc.value.field, exc.value.rule, exc.value.message) == (
+        "reason", "required", "请填写变更理由")
 
 
 def test_records_filter_by_filing_form(officer):
