@@ -13,6 +13,9 @@ class ArchiveConfig(AppConfig):
 
         from . import people, receivers  # noqa: F401  (receivers connects the audit receivers)
         from .roles import sync_after_migrate
+        from .sidebar import name_people_in_the_account_menu
+
+        name_people_in_the_account_menu()
 
         people.connect()
         post_migrate.connect(sync_after_migrate, dispatch_uid="archive.roles.sync_after_migrate")

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.names import person_name
+
 from .vocabulary import action_label
 
 
@@ -66,6 +68,19 @@ class AuditEvent(models.Model):
         return action_label(self.action)
 
     get_action_display = action_label  # the inspect view shows the label for the code
+
+    @admin.display(description=_("actor"), ordering="actor_name")
+    def actor_display(self) -> str:
+        """Return who acted by their name (王芳); the system's own steps as 系统.
+
+        ``actor_name`` (the user name, part of the hash) stays what was hashed;
+        a user deleted since keeps it as their label.
+        """
+        if self.actor_id is not None and self.actor is not None:
+            return person_name(self.actor)
+        if self.actor_name == "system":
+            return str(_("system"))
+        return self.actor_name
 
     @admin.display(description=_("object type"), ordering="object_type")
     def object_type_label(self) -> str:
@@ -197,6 +212,11 @@ class CounterVisit(models.Model):
         label = str(VisitPurpose(self.purpose).label)
         return f"{label}：{self.detail}" if self.detail else label
 
+    @admin.display(description=_("user"), ordering="user__last_name")
+    def user_display(self) -> str:
+        """Return the officer by name (王芳), as every screen shows people."""
+        return person_name(self.user)
+
 
 class UseKind(models.TextChoices):
     CONSULT = "consult", _("consultation")
@@ -231,3 +251,8 @@ class UseRegisterEntry(models.Model):
     def __str__(self) -> str:
         return (f"{self.get_kind_display()} {self.archive_code} "
                 f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}")
+
+    @admin.display(description=_("user"), ordering="user__last_name")
+    def user_display(self) -> str:
+        """Return the officer by name (王芳), as every screen shows people."""
+        return person_name(self.user)

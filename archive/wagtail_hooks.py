@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from catalog.admin_views import ReadOnlyModelViewSet, register_policies
@@ -10,14 +11,29 @@ from catalog.admin_views import ReadOnlyModelViewSet, register_policies
 from .models import AuditEvent, CounterVisit, StoredObject, UseRegisterEntry
 
 
+class _WithPeople:
+    """Load the people a listing names with its rows (one query, not one per row)."""
+
+    related = ()
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related(*self.related)
+
+
+def _index_view(*related: str):
+    return type("IndexView", (_WithPeople, generic.IndexView), {"related": related})
+
+
 class AuditEventViewSet(ReadOnlyModelViewSet):
     model = AuditEvent
     icon = "history"
-    list_display = ["sequence", "occurred_at", "actor_name", "action_label", "object_type_label",
-                    "object_repr"]
+    index_view_class = _index_view("actor")
+    list_display = ["sequence", "occurred_at", "actor_display", "action_label",
+                    "object_type_label", "object_repr"]
     list_filter = ["action", "object_type", "occurred_at"]
-    search_fields = ["actor_name", "object_repr", "object_id"]
-    inspect_view_fields = ["sequence", "occurred_at", "actor_name", "action", "object_type",
+    search_fields = ["actor_name", "actor__first_name", "actor__last_name", "object_repr",
+                     "object_id"]
+    inspect_view_fields = ["sequence", "occurred_at", "actor_display", "actor_name", "action", "object_type",
                            "object_id", "object_repr", "details", "prev_hash", "hash", "mac"]
 
 
@@ -34,20 +50,23 @@ class UseRegisterViewSet(ReadOnlyModelViewSet):
 
     model = UseRegisterEntry
     icon = "list-ul"
-    list_display = ["created_at", "kind", "archive_code", "pages", "purpose", "user",
+    index_view_class = _index_view("user")
+    list_display = ["created_at", "kind", "archive_code", "pages", "purpose", "user_display",
                     "copy_number"]
     list_filter = ["kind", "created_at"]
-    search_fields = ["archive_code", "purpose", "copy_number", "user__username"]
+    search_fields = ["archive_code", "purpose", "copy_number", "user__username",
+                     "user__first_name", "user__last_name"]
 
 
 class CounterVisitViewSet(ReadOnlyModelViewSet):
     model = CounterVisit
     icon = "user"
+    index_view_class = _index_view("user")
     # Not the model's plural (窗口查档): the counter itself has that name in the menu.
     menu_label = _("Counter visit log")
-    list_display = ["started_at", "ended_at", "user", "purpose", "detail"]
+    list_display = ["started_at", "ended_at", "user_display", "purpose", "detail"]
     list_filter = ["purpose", "started_at"]
-    search_fields = ["detail", "user__username"]
+    search_fields = ["detail", "user__username", "user__first_name", "user__last_name"]
 
 
 class CustodyGroup(ModelViewSetGroup):

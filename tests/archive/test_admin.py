@@ -164,3 +164,20 @@ def test_auditor_cannot_change_records(client, auditor):
                                                      "formed_on": "2013-05-02"})
     record.refresh_from_db()
     assert record.title == "原题名"
+
+
+def test_people_are_named_in_the_account_menu_and_the_audit_listing(client, auditor, officer):
+    officer.first_name, officer.last_name = "芳", "王"
+    officer.save()
+    auditor.first_name, auditor.last_name = "磊", "赵"
+    auditor.save()
+    factories.record(stage_code="GL01", actor=officer)
+    client.force_login(auditor)
+    page = client.get("/admin/auditevent/").content.decode()
+    # The account menu's props carry the signed-in auditor's full name in Chinese order.
+    assert '"name": "\\u8d75\\u78ca"' in page or '"name": "赵磊"' in page
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page, flags=re.S)
+    created = [row for row in rows if "测试件" in row]
+    assert created and all("王芳" in row and "wang.fang" not in row for row in created)
+    by_system = [row for row in rows if "全宗" in row and "创建" in row]  # the factory's fonds
+    assert by_system and all("系统" in row and "system" not in row for row in by_system)
