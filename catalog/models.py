@@ -329,6 +329,8 @@ class Record(models.Model):
     # through a to-many relation gives every related value.
     SEARCH_FIELDS = {
         "archive_code": ("keyword", "archive_code"),
+        # A code the record had before it was re-filed still finds it (RecordCodeAlias).
+        "former_codes": ("keyword", "code_aliases.archive_code"),
         "title": ("text", "title"),
         "year": ("int", "year"),
         "formed_on": ("date", "formed_on"),

@@ -20,7 +20,7 @@ from . import analysis
 # Fields every document has, whatever the models declare.
 SYSTEM_FIELDS = {"kind": "keyword", "record_id": "int", "page_id": "int"}
 # Keyword fields matched against identifier-looking query words (normalised upper-case).
-CODE_FIELDS = ("archive_code", "member_ids", "unit_codes")
+CODE_FIELDS = ("archive_code", "former_codes", "member_ids", "unit_codes")
 # Relative weight of a match in each text field.
 TEXT_BOOSTS = {"title": 3.0, "member_names": 3.0, "unit_names": 2.0, "text": 1.0}
 RECORD, PAGE = "record", "page"
@@ -85,7 +85,7 @@ def indexable_records():
     """Records that belong in the index: every one not destroyed, with what documents need."""
     return (Record.objects.exclude(status=RecordStatus.DESTROYED)
             .select_related("fonds", "category", "stage", "retention")
-            .prefetch_related("members", "units",
+            .prefetch_related("members", "units", "code_aliases",
                               Prefetch("pages", queryset=Page.objects.only(
                                   "id", "record_id", "number", "text"))))
 

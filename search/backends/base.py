@@ -90,6 +90,14 @@ class SearchBackend(abc.ABC):
     def close(self) -> None:
         """Release connections or files."""
 
+    def is_current(self) -> bool:
+        """Return whether the index has every field the models declare today.
+
+        False means ``search_rebuild`` must run before it answers or takes documents
+        (``manage.py archive_setup`` does that at start).
+        """
+        return True
+
     # --- searching ------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResults:

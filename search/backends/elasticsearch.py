@@ -104,6 +104,11 @@ class ElasticsearchBackend(SearchBackend):
                 # Another process created it first.
                 if "resource_already_exists" not in str(exc):
                     raise
+        else:
+            # A field the models declare since the index was made (the mapping is strict, so
+            # a document carrying it would be refused): adding fields is allowed in place.
+            self.client.indices.put_mapping(
+                index=self.alias, properties=self._template()["mappings"]["properties"])
         self._ready = True
 
     def _indices_behind_alias(self) -> list[str]:

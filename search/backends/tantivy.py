@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import shutil
 import threading
@@ -28,7 +29,15 @@ from ..query import FACETS, Clause, RecordHit, SearchQuery
 from .base import PageMatch, RecordMatches, SearchBackend, SearchUnavailable
 
 TOKENIZER = "cjk_ws"  # tokens come pre-analysed (search/analysis.py), split on spaces
-SCHEMA_VERSION = 1
+# Bumped by hand when the layout of the fields changes; the field list is part of the
+# version too, so a new SEARCH_FIELDS entry makes older indexes stale (see ``is_current``).
+SCHEMA_LAYOUT = 1
+
+
+def schema_version() -> str:
+    """Return the version an index built now carries: layout and the fields' kinds."""
+    kinds = ",".join(f"{name}:{kind}" for name, kind in sorted(docs_mod.field_kinds().items()))
+    return f"{SCHEMA_LAYOUT}-{hashlib.sha256(kinds.encode()).hexdigest()[:16]}"
 
 
 def _uni(name: str) -> str:
@@ -47,6 +56,7 @@ class TantivyBackend(SearchBackend):
         self.heap = writer_heap_mb * 1_000_000
         self.kinds = docs_mod.field_kinds()
         self.schema = self._build_schema()
+        self.version = schema_version()
         self._thread_lock = threading.RLock()
         self._index: tantivy.Index | None = None
         self._generation: str | None = None
@@ -79,8 +89,8 @@ class TantivyBackend(SearchBackend):
         directory = self.root / generation
         if create:
             directory.mkdir(parents=True, exist_ok=True)
-            (directory / "schema-version").write_text(str(SCHEMA_VERSION))
-        elif (directory / "schema-version").read_text().strip() != str(SCHEMA_VERSION):
+            (directory / "schema-version").write_text(self.version)
+        elif (directory / "schema-version").read_text().strip() != self.version:
             raise SearchUnavailable(
                 f"the search index at {directory} was built by another version; "
                 "run `python manage.py search_rebuild`")
@@ -88,6 +98,15 @@ class TantivyBackend(SearchBackend):
         index.register_tokenizer(
             TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
         return index
+
+    def is_current(self) -> bool:
+        generation = self._current()
+        if generation is None:
+            return True  # nothing built yet: the first write builds it with today's fields
+        try:
+            return (self.root / generation / "schema-version").read_text().strip() == self.version
+        except FileNotFoundError:
+            return False
 
     def _switch(self, generation: str) -> None:
         tmp = self.root / f"CURRENT.{uuid.uuid4().hex}"

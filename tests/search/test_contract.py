@@ -77,6 +77,21 @@ class SearchContract:
         assert self.search(backend, ids, archive_code)[0] == "R8"
         assert self.search(backend, ids, archive_code.lower())[0] == "R8"
 
+    def test_a_refiled_record_is_found_by_its_former_code(self, backend, ids, officer):
+        from catalog.services import record_refile
+        from tests.catalog import factories
+
+        record = Record.objects.get(pk=ids["R8"])
+        old = record.archive_code
+        other_stage = "YL01" if record.stage.code != "YL01" else "GL01"
+        record_refile(actor=officer, record=record, stage=factories.stage(other_stage),
+                      reason="业务环节著录有误")
+        backend.replace([record.pk], iter_documents([record.pk]))
+        record.refresh_from_db()
+        assert record.archive_code != old
+        assert self.search(backend, ids, old)[0] == "R8"
+        assert self.search(backend, ids, record.archive_code)[0] == "R8"
+
     def test_name_in_the_title_ranks_above_a_passing_mention(self, backend, ids):
         # R3's title is the 养老 form itself; R5 only lists 养老 among insurances.
         order = self.search(backend, ids, "养老")

@@ -131,6 +131,24 @@ def test_search_rebuild_restores_the_index_from_the_database(tantivy_search):
 
 
 @pytest.mark.django_db
+def test_archive_setup_rebuilds_an_index_built_for_other_fields(tantivy_search):
+    ids = corpus.load()
+    index_pending_process()
+    generation = (tantivy_search.root / "CURRENT").read_text().strip()
+    # As an index built before a field was added to SEARCH_FIELDS: another version.
+    (tantivy_search.root / generation / "schema-version").write_text("1")
+    assert not tantivy_search.is_current()
+    out = StringIO()
+    call_command("archive_setup", stdout=out)
+    assert "search index rebuilt for this version: 17 records, 19 pages" in out.getvalue()
+    assert tantivy_search.is_current()
+    assert {ids["R1"], ids["R15"]} <= found("王")
+    out = StringIO()
+    call_command("archive_setup", stdout=out)  # current now: no second rebuild
+    assert "rebuilt" not in out.getvalue()
+
+
+@pytest.mark.django_db
 def test_search_command_prints_record_code_page_score_and_snippet(tantivy_search):
     ids = corpus.load()
     index_pending_process()

@@ -14,6 +14,8 @@ from archive.roles import group_name
 from catalog.models import Fonds
 from catalog.services import fonds_create, fonds_update
 from kernel.errors import DomainError
+from search.backends.base import search_backend
+from search.services import search_rebuild
 
 # What a fonds is called until the agency names its own: no certified copy should carry it.
 DEFAULT_FONDS = ("0001", "社会保险经办机构")
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         except (DomainError, ValidationError) as exc:
             message = getattr(exc, "message", exc)
             raise CommandError(f"fonds {code or ''} {name or ''}: {message}") from None
+        self._search_index()
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("an administrator exists already; sign in with that account "
@@ -47,6 +50,18 @@ class Command(BaseCommand):
         user = User.objects.create_superuser(username=options["username"], password=password)
         user.groups.add(Group.objects.get(name=group_name("administrator")))
         self.stdout.write(f"administrator created: user {user.username}  password {password}")
+
+    def _search_index(self) -> None:
+        """Rebuild the search index when it lacks a field the models declare since it was built.
+
+        Without it the embedded index refuses to open after an upgrade and the counter
+        finds nothing; the rebuild reads the catalogue, so nothing is lost.
+        """
+        if search_backend().is_current():
+            return
+        counts = search_rebuild(actor=None)
+        self.stdout.write(f"search index rebuilt for this version: {counts['record']} records, "
+                          f"{counts['page']} pages")
 
     def _fonds(self, code: str | None, name: str | None) -> None:
         """Create the first fonds, or name the default one; say so while it is the default."""
