@@ -17,7 +17,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
+from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -27,7 +29,9 @@ from wagtail.permissions import register_permission_policy
 
 from kernel.errors import DomainError, form_add_error
 
+from .forms import RecordCorrectionForm
 from .identifiers import mask_citizen_id, normalize
+from .services import record_correct
 from .signals import personal_data_read
 
 
@@ -322,3 +326,100 @@ def people_menu_item_class(viewset):
         return may_browse_people(request.user) and base.is_shown(self, request)
 
     return type(base.__name__, (base,), {"is_shown": is_shown})
+
+
+# --- the record's pages: panels from other apps, corrections ------------------------------
+
+# Panels other apps show on the record's admin pages (ingest shows the scan): each hook is
+# called with the request and the record and returns HTML, so the catalogue need not know
+# who draws them.
+PANELS_HOOK = "record_admin_panels"
+
+
+def record_panels(request, record) -> list[str]:
+    """The HTML of every panel registered for a record's admin pages."""
+    return [panel(request, record) for panel in hooks.get_hooks(PANELS_HOOK)]
+
+
+def _correctable(user):
+    from .models import Record, RecordStatus
+
+    return (Record.objects.visible_to(user).with_plan().exclude(status=RecordStatus.DESTROYED)
+            .filter(archive_code__isnull=False).exclude(archive_code=""))
+
+
+class RecordCorrectView(View):
+    """Correct a filed record beside its scan; a refusal names the rule and changes nothing."""
+
+    template_name = "catalog/record_correct.html"
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm("catalog.change_record"):
+            raise PermissionDenied
+        self.record = get_object_or_404(_correctable(request.user), pk=pk)
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk):
+        return self.render(RecordCorrectionForm(
+            initial=RecordCorrectionForm.initial_for(self.record)))
+
+    def post(self, request, pk):
+        form = RecordCorrectionForm(request.POST,
+                                    initial=RecordCorrectionForm.initial_for(self.record))
+        if form.is_valid():
+            try:
+                record = record_correct(actor=request.user, record=self.record,
+                                        **form.cleaned_data)
+            except DomainError as exc:
+                form_add_error(form, exc, with_rule=True)
+            else:
+                messages.success(request, _("Corrected: %(code)s.") % {"code": record.archive_code})
+                return redirect("record:inspect", record.pk)
+        return self.render(form)
+
+    def render(self, form):
+        return TemplateResponse(self.request, self.template_name, {
+            "record": self.record, "form": form,
+            "aliases": self.record.code_aliases.all(),
+            "panels": record_panels(self.request, self.record)})
+
+
+class RecordEditRedirectView(View):
+    """The listing's edit link: a filed record is changed only on the 更正 page, with a reason.
+
+    A record not yet filed is classified in the review queue, so its edit link opens the
+    record's page; nothing is ever saved here.
+    """
+
+    def dispatch(self, request, pk):
+        from .models import Record
+
+        if not request.user.has_perm("catalog.change_record"):
+            raise PermissionDenied
+        if _correctable(request.user).filter(pk=pk).exists():
+            return redirect("record:correct", pk)
+        get_object_or_404(Record.objects.visible_to(request.user), pk=pk)
+        return redirect("record:inspect", pk)
+
+
+class RecordInspectPanelsMixin:
+    """The record's inspect page with its former codes, the other apps' panels (the scan)
+    and a button to the corrections."""
+
+    template_name = "catalog/record_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "aliases": self.object.code_aliases.all(),
+                "panels": record_panels(self.request, self.object)}
+
+    @cached_property
+    def header_buttons(self):
+        from .models import RecordStatus
+
+        buttons = list(super().header_buttons)
+        if (self.request.user.has_perm("catalog.change_record") and self.object.is_filed
+                and self.object.status != RecordStatus.DESTROYED):
+            buttons.append(HeaderButton(str(_("Correct")), icon_name="edit",
+                                        url=reverse("record:correct", args=[self.object.pk])))
+        return buttons

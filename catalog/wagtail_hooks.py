@@ -11,13 +11,12 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from . import services
-from .admin_views import (PeopleIndexMixin, PeopleInspectMixin, ServiceModelViewSet,
+from .admin_views import (PeopleIndexMixin, PeopleInspectMixin, RecordCorrectView,
+                          RecordEditRedirectView, RecordInspectPanelsMixin, ServiceModelViewSet,
                           TransitionButtonsMixin, TransitionView, VisibleRecordsMixin,
                           people_menu_item_class, register_policies)
 from .forms import RecordCreateForm, StageCreateForm, StageRetentionCreateForm
 from .lifecycle import RECORD_LIFECYCLE
-from .record_corrections import (RecordCorrectView, RecordEditPanelsMixin,
-                                 RecordInspectPanelsMixin)
 from .models import Category, Fonds, Member, Record, Stage, StageRetention, Unit, Volume
 
 
@@ -95,9 +94,7 @@ class RecordViewSet(ServiceModelViewSet):
     search_fields = ["archive_code", "title"]
     form_fields = RecordCreateForm.Meta.fields
     add_form_class = RecordCreateForm
-    edit_form_fields = ["title", "formed_on", "page_end"]
     create_service = services.record_create
-    update_service = services.record_update
     inspect_view_fields = ["archive_code", "title", "fonds", "year", "category", "stage",
                            "retention", "volume", "formed_on", "appraisal_due_on", "status",
                            "sensitivity",
@@ -121,10 +118,13 @@ class RecordViewSet(ServiceModelViewSet):
                 path("transition/<int:pk>/<str:name>/", view.as_view(), name="transition"),
                 path("correct/<int:pk>/", RecordCorrectView.as_view(), name="correct")]
 
+    # Changes to a filed record are corrections, each with its service and reason: the edit
+    # view saves nothing and sends to the 更正 page.
+    edits_through = "record:correct"
+
     @property
-    def edit_view_class(self):
-        return type("EditView", (RecordEditPanelsMixin, VisibleRecordsMixin,
-                                 super().edit_view_class), {})
+    def edit_view(self):
+        return RecordEditRedirectView.as_view()
 
 
 class PeopleViewSet(ServiceModelViewSet):

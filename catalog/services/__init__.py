@@ -6,6 +6,7 @@ Errors are ``CatalogError`` subclasses naming the field and the rule.
 """
 
 from .corrections import (  # noqa: F401
+    record_correct,
     record_formed_on_correct,
     record_link_confirm,
     record_link_drop,
@@ -43,7 +44,6 @@ from .records import (  # noqa: F401
     record_receive,
     record_sensitivity_set,
     record_transition,
-    record_update,
     volume_create,
     volume_update,
 )

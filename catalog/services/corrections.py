@@ -290,3 +290,31 @@ def record_link_drop(*, actor, record: Record, reason: str, member: Member | Non
     _announce(instance=record, action="link_drop", actor=actor,
               details={**subject, "source": source, "reason": reason.strip()})
     return record
+
+
+@transaction.atomic
+def record_correct(*, actor, record: Record, reason: str, title: str, formed_on: dt.date,
+                   stage: Stage, retention: RetentionPeriod, sensitivity: str,
+                   volume: Volume | None, page_start: int | None,
+                   page_end: int | None) -> Record:
+    """Apply each correction of the 更正 form that changes something, all with one reason.
+
+    The order keeps the rules: the stage (or else the retention) before the date, the
+    volume before its pages. One refusal rolls all of them back.
+    """
+    record = record_title_correct(actor=actor, record=record, title=title, reason=reason)
+    if stage.pk != record.stage_id:
+        # The retention chosen with the new stage, unless it is the plan's default.
+        keep = retention if retention.pk != record.retention_id else None
+        record = record_refile(actor=actor, record=record, stage=stage, retention=keep,
+                               reason=reason)
+    elif retention.pk != record.retention_id:
+        record = record_retention_correct(actor=actor, record=record, retention=retention,
+                                          reason=reason)
+    record = record_formed_on_correct(actor=actor, record=record, formed_on=formed_on,
+                                      reason=reason)
+    record = record_volume_correct(actor=actor, record=record, volume=volume, reason=reason)
+    record = record_pages_correct(actor=actor, record=record, page_start=page_start,
+                                  page_end=page_end, reason=reason)
+    return record_sensitivity_correct(actor=actor, record=record, sensitivity=sensitivity,
+                                      reason=reason)

@@ -251,28 +251,6 @@ def _parts(record: Record) -> ArchiveCodeParts:
 
 
 @transaction.atomic
-def record_update(*, actor, record: Record, title: str, formed_on: dt.date,
-                  page_end: int | None = None) -> Record:
-    """Correct a record's descriptive metadata; its 档号 components do not change here."""
-    if record.status == RecordStatus.DESTROYED:
-        raise CatalogError(_("a destroyed record is a tombstone and cannot be edited"),
-                           field="status", rule="destroyed")
-    if not record.is_filed:
-        raise CatalogError(_("file the record first"), field="archive_code", rule="not_filed")
-    if page_end is not None and record.page_start is not None and page_end < record.page_start:
-        raise CatalogError(_("the last page (%(end)s) is before the first page (%(start)s)") % {
-                           "end": page_end, "start": record.page_start},
-                           field="page_end", rule="page_range")
-    changed = _changes(record, {"title": title, "formed_on": formed_on, "page_end": page_end})
-    if not changed:
-        return record
-    if "formed_on" in changed:
-        _retention_for(record.stage, formed_on, record.retention)
-        record.appraisal_due_on = _due_date(record.stage, formed_on, record.retention)
-    return _save(record, actor=actor, action="update", details={"changed": changed})
-
-
-@transaction.atomic
 def record_sensitivity_set(*, actor, record: Record, sensitivity: str, reason: str) -> Record:
     """Open or restrict a record; the reason is kept in the audit trail."""
     record = Record.objects.select_for_update().get(pk=record.pk)

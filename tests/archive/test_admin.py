@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from archive.models import AuditEvent
 from catalog.models import Record, Stage
+from catalog.services import record_receive
 from tests.catalog import factories
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,8 @@ def test_every_editable_catalogue_model_saves_through_a_service():
     from catalog.wagtail_hooks import CatalogGroup
     for viewset in CatalogGroup.items:
         assert viewset.create_service is not None, viewset.__name__
-        assert viewset.update_service is not None or not viewset.editable, viewset.__name__
+        assert (viewset.update_service is not None or not viewset.editable
+                or getattr(viewset, "edits_through", None)), viewset.__name__
 
 
 def test_editing_a_fonds_in_the_admin_is_audited(client, django_user_model):
@@ -121,13 +123,33 @@ def test_editing_a_fonds_in_the_admin_is_audited(client, django_user_model):
 def test_correcting_a_formation_date_in_the_admin_recomputes_the_due_date(client, officer):
     record = factories.record(stage_code="GL04", formed_on=dt.date(2018, 5, 1))
     client.force_login(officer)
-    response = client.post(f"/admin/record/edit/{record.pk}/", {
-        "title": record.title, "formed_on": "2019-02-01", "page_end": ""})
+    response = client.post(f"/admin/record/correct/{record.pk}/", {
+        "title": record.title, "formed_on": "2019-02-01", "stage": record.stage_id,
+        "retention": record.retention_id, "sensitivity": record.sensitivity, "volume": "",
+        "page_start": "", "page_end": "", "reason": "按申报表日期更正"})
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.appraisal_due_on == dt.date(2030, 1, 1)
-    event = AuditEvent.objects.get(object_type="catalog.Record", action="update")
-    assert event.details["changed"]["formed_on"] == ["2018-05-01", "2019-02-01"]
+    event = AuditEvent.objects.get(object_type="catalog.Record", action="correct_formed_on")
+    assert event.details["reason"] == "按申报表日期更正"
+
+
+def test_the_plain_edit_form_saves_nothing_and_sends_to_the_corrections(client, officer):
+    record = factories.record(stage_code="GL04", formed_on=dt.date(2018, 5, 1))
+    client.force_login(officer)
+    response = client.post(f"/admin/record/edit/{record.pk}/", {
+        "title": "未说明理由的修改", "formed_on": "2019-02-01", "page_end": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/record/correct/{record.pk}/"
+    record.refresh_from_db()
+    assert (record.title, record.formed_on) != ("未说明理由的修改", dt.date(2019, 2, 1))
+    assert not AuditEvent.objects.filter(object_type="catalog.Record",
+                                         action__in=["update", "correct_title"]).exists()
+    # A record not yet filed has nothing to correct: its edit link opens its page.
+    unfiled, _ = record_receive(
+        actor=None, fonds=record.fonds, title="待分类", original_sha256="ab" * 32)
+    response = client.get(f"/admin/record/edit/{unfiled.pk}/")
+    assert response["Location"] == f"/admin/record/inspect/{unfiled.pk}/"
 
 
 def test_officer_adds_a_schedule_version_in_the_admin(client, officer):

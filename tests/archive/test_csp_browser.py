@@ -64,8 +64,8 @@ def test_the_admin_pages_run_under_the_policy(browser, live_server, officer, sca
 
     goto(page, f"{live_server.url}/admin/record/inspect/{record.pk}/")
     page.screenshot(path=ARTIFACTS / "csp-admin-record.png", full_page=True)
-    goto(page, f"{live_server.url}/admin/record/edit/{record.pk}/")
-    page.screenshot(path=ARTIFACTS / "csp-admin-record-edit.png")
+    goto(page, f"{live_server.url}/admin/record/correct/{record.pk}/")
+    page.screenshot(path=ARTIFACTS / "csp-admin-record-correct.png")
 
     goto(page, f"{live_server.url}/admin/archive-search/?q=养老")
     assert "个档案" in page.inner_text("body")

@@ -36,7 +36,7 @@ def test_an_archive_officer_sees_and_edits_every_record(client, officer, records
     listing = client.get("/admin/record/").content.decode()
     assert all(title in listing for title in ("公开件", "限制件", "待审核件"))
     assert client.get(f"/admin/record/inspect/{restricted.pk}/").status_code == 200
-    assert client.get(f"/admin/record/edit/{restricted.pk}/").status_code == 200
+    assert client.get(f"/admin/record/correct/{restricted.pk}/").status_code == 200
 
 
 def test_visible_to_follows_the_permissions(clerk, officer, records):

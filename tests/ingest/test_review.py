@@ -171,9 +171,12 @@ def test_a_refused_correction_names_the_rule_in_chinese(client, officer, local_s
     assert record.retention.code == "H"
 
 
-def test_the_record_edit_page_shows_the_scan_too(client, officer, local_store):
+def test_the_record_edit_link_opens_the_correction_page_with_the_scan(client, officer,
+                                                                      local_store):
     record = factories.record(stage_code="GL04", formed_on=dt.date(2015, 1, 1))
     page = pages.page(record, ["社会保险登记证"])
     client.force_login(officer)
-    html = client.get(f"/admin/record/edit/{record.pk}/").content.decode()
+    response = client.get(f"/admin/record/edit/{record.pk}/", follow=True)
+    assert response.redirect_chain == [(f"/admin/record/correct/{record.pk}/", 302)]
+    html = response.content.decode()
     assert f"/admin/ingest/scan/page/{page.pk}/image/" in html
