@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+from .han import has_han
 
 
 def person_name(user) -> str:
@@ -14,7 +12,7 @@ def person_name(user) -> str:
         return ""
     first = (getattr(user, "first_name", "") or "").strip()
     last = (getattr(user, "last_name", "") or "").strip()
-    if _HAN.search(first + last):
+    if has_han(first + last):
         name = f"{last}{first}"
     else:
         name = f"{first} {last}".strip()

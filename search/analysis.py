@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kernel.han import HAN_CLASS, HAN_COMPATIBILITY_CLASS
+
 # CJK Unified Ideographs, Extension A, compatibility ideographs, and the "〇" numeral.
-_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = rf"\u3007{HAN_CLASS}{HAN_COMPATIBILITY_CLASS}"
 _RUN = re.compile(f"([{_CJK}]+)|([0-9a-z]+)")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from catalog import identifiers
 from catalog.identifiers import mask_citizen_id  # noqa: F401  (the counter's mask)
+from kernel.han import HAN_CLASS
 
 CITIZEN_ID = "citizen_id"
 BAD_CITIZEN_ID = "bad_citizen_id"
@@ -26,7 +27,7 @@ _ORG_LIKE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
 _ARCHIVE_CODE_LIKE = re.compile(r"^[0-9A-Za-z]+([-·][0-9A-Za-z]+){2,}$")
 _PLAIN_CODE = re.compile(r"^[0-9A-Za-z]{4,32}$")
 # Chinese personal names: two to four characters, a middle dot for minority names.
-_NAME = re.compile(r"^[\u3400-\u9fff]{2,4}$|^[\u3400-\u9fff]+·[\u3400-\u9fff]+$")
+_NAME = re.compile(rf"^[{HAN_CLASS}]{{2,4}}$|^[{HAN_CLASS}]+·[{HAN_CLASS}]+$")
 
 
 @dataclass

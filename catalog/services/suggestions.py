@@ -7,23 +7,22 @@ missing name. A value an officer set is never overwritten here.
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 
 from django.db import transaction
 
+from kernel.han import has_han
+
 from ..errors import CatalogError
 from ..models import Member, Record, Unit
 from ._base import _announce, _changes, _save
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def title_is_file_name(record: Record) -> bool:
     """Say whether the record's title is only its file's name (``zhangsan-jiaofei``)."""
     title = record.title.strip()
     stem = PurePosixPath(record.source_name).stem if record.source_name else None
-    return not title or title == stem or title == record.source_name or not _HAN.search(title)
+    return not title or title == stem or title == record.source_name or not has_han(title)
 
 
 @transaction.atomic

@@ -24,7 +24,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-_CJK_CLASS = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+from kernel.han import HAN_CLASS, HAN_COMPATIBILITY_CLASS
+
+# Chinese characters with CJK punctuation and full-width forms: the script a line is in.
+_CJK_CLASS = rf"\u3000-\u303f{HAN_CLASS}{HAN_COMPATIBILITY_CLASS}\uff00-\uffef"
 _CJK = rf"[{_CJK_CLASS}]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
 CJK_CHAR = re.compile(_CJK)
