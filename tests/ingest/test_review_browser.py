@@ -54,6 +54,10 @@ def test_officer_works_through_the_queue_from_the_scan(browser, live_server, off
     assert page.locator("[data-suggestion=stage]").is_visible()
     page.fill("input[name=title]", "张三 社会保险登记证")
     page.screenshot(path=ARTIFACTS / "review-form.png", full_page=True)
+    # The stage's long name stays inside the form's pane, not under the viewer.
+    pane = page.locator(".ct-meta-pane").bounding_box()
+    select = page.locator("select[name=stage]").bounding_box()
+    assert select["x"] + select["width"] <= pane["x"] + pane["width"]
     page.click("#ingest-file")
 
     page.wait_for_url(f"**/admin/ingest/review/{second.pk}/")
