@@ -160,7 +160,11 @@ def _sqlite(path: Path) -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
         # A web process and a worker share the file: wait for the lock instead of failing.
-        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+        # WAL: the web process reads while the worker writes, and a commit writes (and syncs)
+        # the log once instead of a rollback journal and the database; synchronous=FULL keeps
+        # every committed transaction across a power cut, as the archive needs.
+        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
         # Tests use a file too, not shared-cache memory, so locking behaves as in production.
         "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
     }

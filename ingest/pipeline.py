@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from archive.audit import audit_batch
 from archive.services import stored_object_put
 from archive.storage import ObjectNotFound, object_store
 from catalog import services as catalog
@@ -397,8 +398,12 @@ def pages_done(record_id: int) -> bool:
 
 
 def finish_record(record_id: int) -> Record:
-    """Run the finishing steps once every page has its text; idempotent."""
-    with transaction.atomic():
+    """Run the finishing steps once every page has its text; idempotent.
+
+    The steps' audit events (links, suggestions, filing, the move to ready) are
+    chained together when the transaction ends: one append, not one per event.
+    """
+    with transaction.atomic(), audit_batch():
         record = Record.objects.select_for_update().get(pk=record_id)
         if record.status != RecordStatus.PROCESSING or not pages_done(record_id):
             return record
