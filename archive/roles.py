@@ -50,6 +50,9 @@ HOLDS = frozenset({"retention.place_hold", "retention.release_hold"})
 REGISTERS = frozenset({"retention.view_registers"})
 # The audit trail of the records a role appraises, approves or sees destroyed.
 RECORD_HISTORY = frozenset({"retention.view_record_history"})
+# The retention workflows' listings (holds, appraisal batches, destruction registers).
+RETENTION_LISTS = frozenset({"retention.view_hold", "retention.view_appraisalbatch",
+                             "retention.view_destructionregister"})
 RUN_RETENTION = frozenset({"retention.open_appraisal", "retention.prepare_destruction",
                            "retention.execute_destruction"})
 
@@ -64,22 +67,26 @@ ROLES: dict[str, Role] = {
     "archive_officer": Role("档案管理员", ADMIN_SHELL | EDIT_CATALOGUE | READ_RESTRICTED
                             | DESTROY_RECORD | READ_INTAKE | READ_CORE_INTAKE | EDIT_CORE_MAPPING
                             | READ_STORAGE | READ_USE | NEAREST_ID | CERTIFIED_COPY
-                            | RUN_RETENTION | HOLDS | REGISTERS | RECORD_HISTORY),
+                            | RUN_RETENTION | HOLDS | REGISTERS | RECORD_HISTORY | RETENTION_LISTS),
     "counter_staff": Role("窗口经办人员", ADMIN_SHELL | READ_CATALOGUE | CERTIFIED_COPY),
     "auditor": Role("审计人员", ADMIN_SHELL | READ_CATALOGUE | READ_RESTRICTED | READ_INTAKE
                     | READ_CORE_INTAKE | READ_STORAGE | READ_TRAIL | READ_USE | REGISTERS
-                    | RECORD_HISTORY),
+                    | RECORD_HISTORY | RETENTION_LISTS),
     "appraisal_member": Role("鉴定小组成员", ADMIN_SHELL | READ_CATALOGUE | READ_RESTRICTED
                              | READ_INTAKE | RECORD_HISTORY
-                             | {"retention.give_appraisal_opinion"}),
+                             | {"retention.give_appraisal_opinion",
+                                "retention.view_appraisalbatch"}),
     "approver": Role("审批人", ADMIN_SHELL | READ_CATALOGUE | READ_RESTRICTED | RECORD_HISTORY
-                     | {"retention.approve_destruction"}),
+                     | {"retention.approve_destruction", "retention.view_appraisalbatch",
+                        "retention.view_destructionregister"}),
     "destruction_supervisor": Role("监销人", ADMIN_SHELL | READ_CATALOGUE | READ_RESTRICTED
-                                   | RECORD_HISTORY | {"retention.supervise_destruction"}),
+                                   | RECORD_HISTORY | {"retention.supervise_destruction",
+                                                      "retention.view_destructionregister"}),
     "administrator": Role("系统管理员", ADMIN_SHELL | MANAGE_CATALOGUE | READ_RESTRICTED
                           | DESTROY_RECORD | READ_INTAKE | READ_CORE_INTAKE | EDIT_CORE_MAPPING
                           | READ_STORAGE | READ_TRAIL | READ_USE | NEAREST_ID | CERTIFIED_COPY
-                          | MANAGE_PEOPLE | HOLDS | REGISTERS | RECORD_HISTORY),
+                          | MANAGE_PEOPLE | HOLDS | REGISTERS | RECORD_HISTORY
+                          | RETENTION_LISTS),
 }
 
 # Groups Wagtail's migrations create for a CMS; the archive has no use for them.

@@ -1,0 +1,102 @@
+"""Reads of the retention workflows: which records are held, which fell due.
+
+A hold covers the records chosen into it and every record its rule matches (see
+``retention.models.Hold``); both are expressed as ``pk__in`` subqueries so they
+combine with any record queryset without duplicate rows. Destruction re-checks
+``holds_covering`` inside its own transaction; the due list, the registers and
+the admin screens use ``held_q``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from catalog.models import Record
+from kernel import clock
+
+from .models import AppraisalItem, BatchState, Decision, Hold, HoldKind, HoldRecord, HoldState
+
+
+def _rule_filter(hold: Hold) -> Q:
+    q = Q()
+    if hold.member_id is not None:
+        q &= Q(members=hold.member_id)
+    if hold.unit_id is not None:
+        q &= Q(units=hold.unit_id)
+    if hold.category_id is not None:
+        q &= Q(category_id=hold.category_id)
+    if hold.stage_id is not None:
+        q &= Q(stage_id=hold.stage_id)
+    if hold.year_from is not None:
+        q &= Q(year__gte=hold.year_from)
+    if hold.year_to is not None:
+        q &= Q(year__lte=hold.year_to)
+    return q
+
+
+def active_holds(*, kinds: tuple[str, ...] | None = None) -> QuerySet[Hold]:
+    holds = Hold.objects.filter(state=HoldState.ACTIVE)
+    return holds.filter(kind__in=kinds) if kinds else holds
+
+
+def held_q(*, kinds: tuple[str, ...] | None = None) -> Q:
+    """Return a filter on ``Record`` matching every record under an active hold.
+
+    ``kinds`` narrows to holds of those kinds (the unsettled-matter vouchers of
+    order No. 79 are ``HoldKind.UNSETTLED``).
+    """
+    holds = list(active_holds(kinds=kinds))
+    chosen = HoldRecord.objects.filter(hold__in=[h.pk for h in holds]).values("record_id")
+    q = Q(pk__in=chosen)
+    for hold in holds:
+        if hold.has_rule:
+            q |= Q(pk__in=Record.objects.filter(_rule_filter(hold)).values("pk"))
+    return q
+
+
+def records_held(queryset: QuerySet[Record] | None = None, *,
+                 kinds: tuple[str, ...] | None = None) -> QuerySet[Record]:
+    """Return the records of ``queryset`` (default: all) under an active hold."""
+    return (Record.objects.all() if queryset is None else queryset).filter(held_q(kinds=kinds))
+
+
+def holds_covering(record: Record, *, kinds: tuple[str, ...] | None = None) -> list[Hold]:
+    """Return the active holds that cover ``record`` (chosen into them or matched by a rule)."""
+    found = []
+    for hold in active_holds(kinds=kinds).order_by("placed_at", "pk"):
+        if HoldRecord.objects.filter(hold=hold, record=record).exists():
+            found.append(hold)
+        elif hold.has_rule and Record.objects.filter(_rule_filter(hold), pk=record.pk).exists():
+            found.append(hold)
+    return found
+
+
+def is_unsettled_voucher(record: Record) -> bool:
+    """Return whether ``record`` is under an unsettled-matter hold (未了事项, order No. 79)."""
+    return bool(holds_covering(record, kinds=(HoldKind.UNSETTLED,)))
+
+
+def batched_q() -> Q:
+    """Return a filter on ``Record`` matching records already taken up by an appraisal.
+
+    That is: an item of a batch still being prepared or appraised, or a destroy
+    decision whose destruction has not happened yet (it is on its way to a register).
+    """
+    open_items = AppraisalItem.objects.filter(
+        batch__state__in=[BatchState.DRAFT, BatchState.SUBMITTED]).values("record_id")
+    to_destroy = AppraisalItem.objects.filter(
+        batch__state=BatchState.CLOSED, decision=Decision.DESTROY).values("record_id")
+    return Q(pk__in=open_items) | Q(pk__in=to_destroy)
+
+
+def due_records(*, as_of: dt.date | None = None,
+                queryset: QuerySet[Record] | None = None) -> QuerySet[Record]:
+    """Return the records due for appraisal by ``as_of`` (default today), not held, not batched.
+
+    Only records in the holdings (``ready``) are appraised; destroyed ones are gone.
+    """
+    base = Record.objects.all() if queryset is None else queryset
+    return (base.due_for_appraisal(as_of or clock.today()).filter(status="ready")
+            .exclude(held_q()).exclude(batched_q()))
