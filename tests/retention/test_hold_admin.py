@@ -63,6 +63,8 @@ def test_the_listing_filters_by_kind_and_state(client, officer):
     assert lawsuit.number in text and audit.number not in text
     text = _text(client.get(reverse("hold:index"), {"state": "released"}))
     assert lawsuit.number not in text and audit.number not in text
+    text = _text(client.get(reverse("hold:index"), {"q": "诉讼"}))
+    assert lawsuit.number in text and audit.number not in text
 
 
 def test_the_detail_shows_only_records_the_viewer_may_see_and_pages(client, officer, clerk,
