@@ -86,6 +86,12 @@ ACTIONS = {
     # ingest
     "batch_swept": _("remove empty ingest batch"),
     # core_callback_delivered, core_callback_gave_up: transitions (ingest/core/lifecycle.py)
+    # retention: holds (hold_release is a transition, retention/workflows.py), the due list,
+    # the registers printed or exported (with the SHA-256 of the file)
+    "hold_place": _("place hold"),
+    "hold_change": _("change hold"),
+    "retention_due_list": _("count records due for appraisal"),
+    "export_register": _("export register"),
 }
 
 

@@ -440,6 +440,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "archive.tasks.audit_checkpoint_task",
         "schedule": env_int("AUDIT_CHECKPOINT_INTERVAL_SECONDS", 600, minimum=60),
     },
+    # Count what fell due for appraisal, for the dashboard (retention/services/due.py).
+    "retention-due-list-daily": {
+        "task": "retention.tasks.due_list_task",
+        "schedule": env_int("RETENTION_DUE_LIST_INTERVAL_SECONDS", 24 * 3600, minimum=60),
+    },
     "ingest-sweep": {
         "task": "ingest.tasks.sweep_stuck_records",
         "schedule": 300,

@@ -16,12 +16,13 @@ def _next(model: type[models.Model], stem: str) -> str:
     return f"{stem}{serial:04d}"
 
 
-def create_numbered(model: type[models.Model], kind: str, **fields) -> models.Model:
+def create_numbered(model: type[models.Model], kind: str, /, **fields) -> models.Model:
     """Create a ``model`` row with the next free number of ``kind`` this year.
 
     Two writers may pick the same number; the unique constraint refuses the
     second, which takes the next one (inside a savepoint, so the caller's
-    transaction goes on).
+    transaction goes on). ``model`` and ``kind`` are positional only: a hold has a
+    field named ``kind`` too.
     """
     stem = f"{PREFIXES[kind]}-{clock.today().year}-"
     for _attempt in range(20):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from catalog.models import Record
 from kernel import clock
@@ -100,3 +100,110 @@ def due_records(*, as_of: dt.date | None = None,
     base = Record.objects.all() if queryset is None else queryset
     return (base.due_for_appraisal(as_of or clock.today()).filter(status="ready")
             .exclude(held_q()).exclude(batched_q()))
+
+
+# --- holds: what each covers, and finding the records, members and units an officer names ---
+
+def hold_records(hold: Hold, *, user=None) -> QuerySet[Record]:
+    """Return the records ``hold`` covers (chosen or matched by its rule), whatever its state.
+
+    With ``user``, only those the user may see; destroyed records are left out.
+    """
+    q = Q(pk__in=HoldRecord.objects.filter(hold=hold).values("record_id"))
+    if hold.has_rule:
+        q |= Q(pk__in=Record.objects.filter(_rule_filter(hold)).values("pk"))
+    records = Record.objects.filter(q).not_destroyed()
+    return records.visible_to(user) if user is not None else records
+
+
+def holds_visible_to(user) -> QuerySet[Hold]:
+    """Return the holds ``user`` may list (``retention.view_hold``), newest first."""
+    if user is None or not user.has_perm("retention.view_hold"):
+        return Hold.objects.none()
+    return Hold.objects.select_related("placed_by", "released_by", "member", "unit", "category",
+                                       "stage")
+
+
+def records_by_reference(references) -> tuple[list[Record], list[str]]:
+    """Return the records named by id or 档号 (a former 档号 too), and the references not found."""
+    from catalog.models import RecordCodeAlias
+
+    found, missing = {}, []
+    for reference in dict.fromkeys(str(r).strip() for r in references if str(r).strip()):
+        record = None
+        if reference.isdigit():
+            record = Record.objects.filter(pk=int(reference)).first()
+        if record is None:
+            record = Record.objects.filter(archive_code=reference).first()
+        if record is None:
+            alias = RecordCodeAlias.objects.filter(archive_code=reference).first()
+            record = alias.record if alias else None
+        if record is None:
+            missing.append(reference)
+        else:
+            found.setdefault(record.pk, record)
+    return list(found.values()), missing
+
+
+def member_by_id_number(text: str):
+    """Return the member with this citizen ID number (as officers type it), or None."""
+    from catalog.identifiers import normalize
+    from catalog.models import Member
+    return Member.objects.filter(id_number=normalize(text)).first()
+
+
+def unit_by_code(text: str):
+    """Return the unit with this credit, organisation, computer or SS code, or None."""
+    from catalog.identifiers import normalize
+    from catalog.models import Unit
+    code = normalize(text)
+    if not code:
+        return None
+    return Unit.objects.filter(Q(credit_code=code) | Q(org_code=code) | Q(computer_code=code)
+                               | Q(ss_code=code)).order_by("pk").first()
+
+
+# --- the due list: counts by category, stage and year ---------------------------------------
+
+DUE_KEYS = ("category__code", "category__name", "stage__code", "stage__name", "year")
+
+
+def due_counts(*, as_of: dt.date | None = None) -> list[dict]:
+    """Count the records due by ``as_of`` (not held, not batched) by category, stage, year and
+    sensitivity: what the daily due list stores, and what each user's view is summed from."""
+    rows = (due_records(as_of=as_of).order_by().values(*DUE_KEYS, "sensitivity")
+            .annotate(count=Count("pk")).order_by("category__sort_order", "category__code",
+                                                  "stage__code", "year"))
+    return [{"category": r["category__code"] or "", "category_name": r["category__name"] or "",
+             "stage": r["stage__code"] or "", "stage_name": r["stage__name"] or "",
+             "year": r["year"], "sensitivity": r["sensitivity"], "count": r["count"]}
+            for r in rows]
+
+
+def due_summary_for(user, rows: list[dict]) -> list[dict]:
+    """Sum ``rows`` (from ``due_counts``) by category, stage and year over what ``user`` may see."""
+    from catalog.models import RecordStatus, visible_values
+
+    if user is not None:
+        allowed = visible_values(user)
+        if RecordStatus.READY.value not in allowed["status"]:
+            return []
+        rows = [r for r in rows if r["sensitivity"] in allowed["sensitivity"]]
+    summed: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["category"], row["stage"], row["year"])
+        if key not in summed:
+            summed[key] = {k: v for k, v in row.items() if k != "sensitivity"} | {"count": 0}
+        summed[key]["count"] += row["count"]
+    return list(summed.values())
+
+
+def due_by_category(summary: list[dict]) -> list[dict]:
+    """Total a summary by category, in the summary's order."""
+    totals: dict[str, dict] = {}
+    for row in summary:
+        entry = totals.setdefault(row["category"], {"category": row["category"],
+                                                    "category_name": row["category_name"],
+                                                    "count": 0})
+        entry["count"] += row["count"]
+    return list(totals.values())

@@ -3,3 +3,7 @@
 Every function is keyword-only, runs in a transaction, takes state changes through
 ``retention.workflows`` and refuses with ``retention.errors.RetentionError``.
 """
+
+from .due import due_list_refresh, due_list_stored  # noqa: F401
+from .holds import hold_change, hold_place, hold_release  # noqa: F401
+from .reports import hold_report_export  # noqa: F401

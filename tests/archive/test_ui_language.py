@@ -29,6 +29,7 @@ from ingest.core import services as core
 from ingest.inline import process_records
 from ingest.models import Batch, BusinessType, CoreClient, CoreDocument
 from ingest.services import Source, batch_create, file_ingest
+from retention import services as retention
 from tests.archive import factories as pages
 from tests.archive.visible_text import english_words, visible_text
 from tests.catalog import factories
@@ -67,6 +68,9 @@ def archive(local_store, django_user_model, settings):
     visit = counter.visit_start(actor=clerk, purpose="own_enquiry", detail="本人持证查询")
     counter.record_consult(actor=clerk, visit=visit, record=record)
     Record.objects.filter(pk=record.pk).update(created_at=FORMED_AT_UTC)
+    holder = role_user(django_user_model, "archive_officer", "hold.officer")
+    retention.hold_place(actor=holder, name="稽核冻结", kind="audit", reason="稽核未结",
+                         records=[record])
     return {"record": record, "member": member, "unit": unit, "batch": batch}
 
 

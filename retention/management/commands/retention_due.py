@@ -1,4 +1,8 @@
-"""List the records whose minimum retention has run out by a date (due for appraisal)."""
+"""List the records whose minimum retention has run out by a date (due for appraisal).
+
+As the due list: records in the holdings, not under a hold and not already taken
+up by an appraisal (``retention.selectors.due_records``); ``--all`` lists those too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Record
+
+from ...selectors import due_records
 
 
 def _date(text: str) -> dt.date:
@@ -23,10 +29,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", required=True, help="YYYY-MM-DD")
         parser.add_argument("--json", action="store_true", help="one JSON object per record")
+        parser.add_argument("--all", action="store_true",
+                            help="also held and batched records, and those not yet ready")
 
     def handle(self, *args, **options):
         as_of = _date(options["as_of"])
-        records = Record.objects.due_for_appraisal(as_of).with_plan().order_by(
+        due = (Record.objects.due_for_appraisal(as_of) if options["all"]
+               else due_records(as_of=as_of))
+        records = due.with_plan().order_by(
             "appraisal_due_on", "archive_code")
         count = 0
         for record in records.iterator(chunk_size=1000):

@@ -1,0 +1,1 @@
+"""The retention workflows' admin pages beyond the declarative viewsets."""
