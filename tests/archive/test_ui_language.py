@@ -67,6 +67,12 @@ def archive(local_store, django_user_model, settings):
     visit = counter.visit_start(actor=clerk, purpose="own_enquiry", detail="本人持证查询")
     counter.record_consult(actor=clerk, visit=visit, record=record)
     Record.objects.filter(pk=record.pk).update(created_at=FORMED_AT_UTC)
+    from retention import services as retention
+    from tests.retention.batches import closed_batch
+    from tests.retention.factories import due_record
+    officer = role_user(django_user_model, "archive_officer", "wang.fang")
+    retention.register_build(actor=officer, batch=closed_batch(
+        [due_record(title="社会保险登记证管理材料")], members=[officer]))
     return {"record": record, "member": member, "unit": unit, "batch": batch}
 
 
