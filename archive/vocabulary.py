@@ -85,6 +85,13 @@ ACTIONS = {
     "core_document_accept": _("accept core document"),
     # ingest
     "batch_swept": _("remove empty ingest batch"),
+    # retention: destruction registers (transitions: retention/workflows.py)
+    "register_build": _("draw up destruction register"),
+    "register_item_add": _("add record to destruction register"),
+    "register_item_exclude": _("list record apart on destruction register"),
+    "register_signatories_set": _("name destruction register signatories"),
+    "register_archive": _("file destruction register as a record"),
+    "register_export": _("export destruction register"),
     # core_callback_delivered, core_callback_gave_up: transitions (ingest/core/lifecycle.py)
     # retention: holds (hold_release is a transition, retention/workflows.py), the due list,
     # the registers printed or exported (with the SHA-256 of the file)

@@ -258,6 +258,9 @@ ARCHIVE_CODE_TEMPLATE_ITEM = env_str(
 # and certified copy (manage.py archive_setup --fonds-code/--fonds-name override them).
 ARCHIVE_FONDS_CODE = env_str("ARCHIVE_FONDS_CODE")
 ARCHIVE_FONDS_NAME = env_str("ARCHIVE_FONDS_NAME")
+# The stage a non-accounting destruction register is filed under as a permanent record
+# (accounting registers go to their category's 会计档案销毁清册 stage, XXnn.10).
+ARCHIVE_DESTRUCTION_REGISTER_STAGE = env_str("ARCHIVE_DESTRUCTION_REGISTER_STAGE", "JH03")
 
 # --- Ingest --------------------------------------------------------------------------------
 INGEST_MAX_FILE_MB = env_int("INGEST_MAX_FILE_MB", 500, minimum=1)

@@ -8,4 +8,7 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Appraisal and destruction")
 
     def ready(self) -> None:
-        from . import workflows  # noqa: F401  (declares the retention workflows' transitions)
+        from . import (
+            receivers,  # noqa: F401  (registers are never deleted)
+            workflows,  # noqa: F401  (declares the retention workflows' transitions)
+        )

@@ -1,4 +1,5 @@
-"""The retention workflows in the Wagtail admin: holds, and the dashboard's due list."""
+"""The retention workflows in the Wagtail admin: one viewset per model in one menu group,
+custom pages beside, and the dashboard's due list."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from catalog.admin_views import register_policies
+
 from .admin import holds as hold_views
+from .admin import registers
 from .admin.dashboard import DueListPanel, may_see_due_list
 from .admin.hold_forms import HoldPlaceForm
 from .models import Hold
@@ -47,10 +51,11 @@ class RetentionGroup(ModelViewSetGroup):
     menu_label = _("Appraisal and destruction")
     menu_icon = "time"
     menu_order = 150
-    items = (HoldViewSet,)
+    items = (HoldViewSet, registers.DestructionRegisterViewSet("destruction_registers"))
 
 
 register_permission_policy(Hold, HoldViewSet.permission_policy)
+register_policies(registers.DestructionRegisterViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -62,3 +67,17 @@ def register_retention_viewsets():
 def due_list_panel(request, panels):
     if may_see_due_list(request.user):
         panels.append(DueListPanel(request))
+
+
+@hooks.register("register_admin_urls")
+def retention_register_urls():
+    return [
+        path("retention/registers/build/<int:batch_id>/", registers.register_build,
+             name="retention_register_build"),
+        path("retention/registers/<int:pk>/do/<str:name>/", registers.register_action,
+             name="retention_register_action"),
+        path("retention/registers/<int:pk>/signatories/", registers.register_signatories,
+             name="retention_register_signatories"),
+        path("retention/registers/<int:pk>/download/<str:fmt>/", registers.register_download,
+             name="retention_register_download"),
+    ]

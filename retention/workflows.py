@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.transitions import Transition, Workflow
 
-from .models import (AppraisalBatch, BatchState as B, DestructionRegister, Hold,
-                     HoldState as H, RegisterState as R)
+from .models import AppraisalBatch, DestructionRegister, Hold
+from .models import BatchState as B
+from .models import HoldState as H
+from .models import RegisterState as R
 
 HOLD_LIFECYCLE = Workflow(model=Hold, state_field="state", transitions=[
     Transition("hold_release", (H.ACTIVE,), H.RELEASED, permission="retention.release_hold",

@@ -7,3 +7,15 @@ Every function is keyword-only, runs in a transaction, takes state changes throu
 from .due import due_list_refresh, due_list_stored  # noqa: F401
 from .holds import hold_change, hold_place, hold_release  # noqa: F401
 from .reports import hold_report_export  # noqa: F401
+from .register_filing import register_archive, register_export  # noqa: F401
+from .registers import (  # noqa: F401
+    register_approve,
+    register_build,
+    register_close,
+    register_file,
+    register_item_add,
+    register_item_exclude,
+    register_refuse,
+    register_signatories_set,
+    register_submit,
+)

@@ -71,6 +71,11 @@ def archive(local_store, django_user_model, settings):
     holder = role_user(django_user_model, "archive_officer", "hold.officer")
     retention.hold_place(actor=holder, name="稽核冻结", kind="audit", reason="稽核未结",
                          records=[record])
+    from tests.retention.batches import closed_batch
+    from tests.retention.factories import due_record
+    officer = role_user(django_user_model, "archive_officer", "wang.fang")
+    retention.register_build(actor=officer, batch=closed_batch(
+        [due_record(title="社会保险登记证管理材料")], members=[officer]))
     return {"record": record, "member": member, "unit": unit, "batch": batch}
 
 

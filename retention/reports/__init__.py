@@ -1,0 +1,1 @@
+"""What the retention registers say (rows, covers) and how they are printed (PDF, XLSX)."""
