@@ -28,6 +28,7 @@ ACTIONS = {
     "correct_formed_on": _("correct formation date"),
     "refile": _("re-file under another stage"),
     "correct_retention": _("correct retention"),
+    "extend_retention": _("extend retention after appraisal"),
     "correct_volume": _("correct volume"),
     "correct_pages": _("correct pages"),
     "link_confirm": _("confirm suggested link"),
@@ -86,6 +87,13 @@ ACTIONS = {
     # ingest
     "batch_swept": _("remove empty ingest batch"),
     # core_callback_delivered, core_callback_gave_up: transitions (ingest/core/lifecycle.py)
+    # retention: appraisal batches (retention/services/appraisal.py; submit and close are
+    # transitions of retention/workflows.py)
+    "appraisal_open": _("open appraisal batch"),
+    "appraisal_items_add": _("add records to appraisal batch"),
+    "appraisal_items_remove": _("remove records from appraisal batch"),
+    "appraisal_opinion": _("give appraisal opinion"),
+    "appraisal_report_export": _("export appraisal report"),
 }
 
 

@@ -6,12 +6,14 @@ Errors are ``CatalogError`` subclasses naming the field and the rule.
 """
 
 from .corrections import (  # noqa: F401
+    is_longer,
     record_formed_on_correct,
     record_link_confirm,
     record_link_drop,
     record_pages_correct,
     record_refile,
     record_retention_correct,
+    record_retention_extend,
     record_sensitivity_correct,
     record_title_correct,
     record_volume_correct,
