@@ -15,4 +15,4 @@ from .appraisal import (  # noqa: F401
     items_digest,
     opinions_missing,
 )
-from .appraisal_close import appraisal_close  # noqa: F401
+from .appraisal_close import appraisal_close, appraisal_report_export  # noqa: F401

@@ -93,3 +93,25 @@ def appraisal_close(*, actor, batch: AppraisalBatch) -> AppraisalBatch:
                  "extend": counts[Decision.EXTEND], "keep": counts[Decision.KEEP],
                  "applied": len(applied)},
         closed_by=actor, closed_at=clock.now())
+
+
+def appraisal_report_export(*, actor, batch: AppraisalBatch, fmt: str) -> tuple[bytes, str]:
+    """Render the appraisal report (鉴定报告) and audit the export with the file's SHA-256.
+
+    The report is drawn from the batch, which is never deleted, so it can be
+    printed again at any time; each copy handed out is in the audit trail.
+    """
+    import hashlib
+
+    from archive.audit import audit_log
+
+    from ..reports import appraisal as reports
+    if fmt not in reports.FORMATS:
+        raise RetentionError(_("the report is printed as PDF or XLSX"), field="format",
+                             rule="format")
+    data, name = reports.render(batch, fmt, user=actor)
+    with transaction.atomic():
+        audit_log(actor=actor, action="appraisal_report_export", obj=batch, format=fmt,
+                  file=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                  state=batch.state)
+    return data, name

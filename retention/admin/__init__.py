@@ -1,0 +1,1 @@
+"""The retention workflows' own admin pages (the viewsets are in ``retention.wagtail_hooks``)."""

@@ -1,0 +1,1 @@
+"""Printed reports of the retention workflows (PDF through WeasyPrint, XLSX through openpyxl)."""
