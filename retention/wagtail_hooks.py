@@ -59,6 +59,7 @@ class AppraisalBatchViewSet(ReadOnlyModelViewSet):
     model = AppraisalBatch
     icon = "tasks"
     menu_label = _("Appraisal batches")
+    url_prefix = "retention/appraisal"
     menu_hook = RETENTION_MENU_HOOK
     menu_order = 110
     add_to_admin_menu = True

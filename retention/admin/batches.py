@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -58,8 +58,8 @@ class BatchIndexView(generic.IndexView):
     @cached_property
     def columns(self):
         shown = {
-            "number": Column("number", label=_("batch number"), accessor="number",
-                             get_url=lambda batch: reverse("appraisalbatch:inspect",
+            "number": TitleColumn("number", label=_("batch number"), accessor="number",
+                                  get_url=lambda batch: reverse("appraisalbatch:inspect",
                                                            args=[batch.pk])),
             "title": Column("title", label=_("title"), accessor="title"),
             "state": Column("state", label=_("state"), accessor="get_state_display"),
