@@ -28,6 +28,7 @@ ACTIONS = {
     "correct_formed_on": _("correct formation date"),
     "refile": _("re-file under another stage"),
     "correct_retention": _("correct retention"),
+    "extend_retention": _("extend retention after appraisal"),
     "correct_volume": _("correct volume"),
     "correct_pages": _("correct pages"),
     "link_confirm": _("confirm suggested link"),
@@ -99,6 +100,13 @@ ACTIONS = {
     "hold_change": _("change hold"),
     "retention_due_list": _("count records due for appraisal"),
     "export_register": _("export register"),
+    # retention: appraisal batches (retention/services/appraisal.py; submit and close are
+    # transitions of retention/workflows.py)
+    "appraisal_open": _("open appraisal batch"),
+    "appraisal_items_add": _("add records to appraisal batch"),
+    "appraisal_items_remove": _("remove records from appraisal batch"),
+    "appraisal_opinion": _("give appraisal opinion"),
+    "appraisal_report_export": _("export appraisal report"),
 }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Count, Q, QuerySet
 
 from catalog.models import Record
@@ -207,3 +209,30 @@ def due_by_category(summary: list[dict]) -> list[dict]:
                                                     "count": 0})
         entry["count"] += row["count"]
     return list(totals.values())
+
+
+def due_breakdown(records: QuerySet[Record]) -> list[dict]:
+    """Count ``records`` by category, stage and year (the due list page's filtered summary)."""
+    return list(records.order_by().values(
+        "category__code", "category__name", "stage__code", "stage__name", "year")
+        .annotate(count=Count("pk")).order_by("category__code", "stage__code", "year"))
+
+
+def appraisal_members_eligible():
+    """Return the active people who may give appraisal opinions (the group is chosen from them)."""
+    granted = Permission.objects.filter(codename="give_appraisal_opinion",
+                                        content_type__app_label="retention")
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(Q(is_superuser=True) | Q(groups__permissions__in=granted)
+                        | Q(user_permissions__in=granted)).distinct().order_by("username")
+
+
+def batch_items(batch, *, query: str = ""):
+    """Return the batch's items with their records, sorted by 档号, optionally searched by 档号."""
+    items = AppraisalItem.objects.filter(batch=batch).select_related(
+        "record", "decided_retention").order_by("record__archive_code", "pk")
+    query = (query or "").strip()
+    if query:
+        items = items.filter(Q(record__archive_code__icontains=query)
+                             | Q(record__title__icontains=query))
+    return items

@@ -6,6 +6,7 @@ Errors are ``CatalogError`` subclasses naming the field and the rule.
 """
 
 from .corrections import (  # noqa: F401
+    is_longer,
     record_correct,
     record_formed_on_correct,
     record_link_confirm,
@@ -13,6 +14,7 @@ from .corrections import (  # noqa: F401
     record_pages_correct,
     record_refile,
     record_retention_correct,
+    record_retention_extend,
     record_sensitivity_correct,
     record_title_correct,
     record_volume_correct,

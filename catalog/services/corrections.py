@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from .. import codes
+from .. import retention as rules
 from ..errors import CatalogError, RetentionError
 from ..models import (
     LinkSource,
@@ -192,6 +193,42 @@ def record_retention_correct(*, actor, record: Record, retention: RetentionPerio
     return _refile(record, actor=actor, action="correct_retention", reason=reason,
                    stage=record.stage, formed_on=record.formed_on, retention=retention,
                    volume=None)
+
+
+def is_longer(candidate: RetentionPeriod, than: RetentionPeriod | None) -> bool:
+    """Return whether ``candidate`` keeps a record longer than ``than`` (permanent is longest)."""
+    if than is None:
+        return True
+    return candidate.years != than.years and rules.longest([candidate.years, than.years]) == (
+        candidate.years)
+
+
+@transaction.atomic
+def record_retention_extend(*, actor, record: Record, retention: RetentionPeriod,
+                            reason: str) -> Record:
+    """Keep the record longer after an appraisal (延长保管期限): retention and due date re-set.
+
+    A period that is not longer than the record's is ignored (appraisal never
+    shortens). A record filed on its own gets the 档号 of its new retention (the
+    old one stays an alias); a record in a volume keeps the volume's 档号, which
+    is written on the folder, and carries the longer retention itself. Either
+    way the schedule refresh reads the record's own retention, so a later
+    schedule version never cuts the extension.
+    """
+    record = _open(actor, record, reason)
+    _filed(record)
+    if not is_longer(retention, record.retention):
+        return record
+    if record.volume_id is None:
+        return _refile(record, actor=actor, action="extend_retention", reason=reason,
+                       stage=record.stage, formed_on=record.formed_on, retention=retention,
+                       volume=None)
+    changed = {"retention": [record.retention.code, retention.code],
+               "appraisal_due_on": [_jsonable(record.appraisal_due_on), None]}
+    record.retention = retention
+    record.appraisal_due_on = _due_date(record.stage, record.formed_on, retention)
+    changed["appraisal_due_on"][1] = _jsonable(record.appraisal_due_on)
+    return _saved(record, actor=actor, action="extend_retention", reason=reason, changed=changed)
 
 
 @transaction.atomic

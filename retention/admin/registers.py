@@ -127,6 +127,9 @@ class DestructionRegisterViewSet(ReadOnlyModelViewSet):
     model = DestructionRegister
     icon = "bin"
     menu_label = _("destruction registers")
+    menu_hook = "register_retention_menu_item"  # retention.wagtail_hooks.RETENTION_MENU_HOOK
+    menu_order = 120
+    add_to_admin_menu = True
     index_view_class = RegisterIndexView
     inspect_view_class = RegisterInspectView
     list_display = [

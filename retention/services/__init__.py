@@ -19,3 +19,15 @@ from .registers import (  # noqa: F401
     register_signatories_set,
     register_submit,
 )
+from .appraisal import (  # noqa: F401
+    MEMBERS_MIN,
+    GroupMember,
+    appraisal_items_add,
+    appraisal_items_remove,
+    appraisal_open,
+    appraisal_opinion,
+    appraisal_submit,
+    items_digest,
+    opinions_missing,
+)
+from .appraisal_close import appraisal_close, appraisal_report_export  # noqa: F401

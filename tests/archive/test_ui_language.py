@@ -76,7 +76,28 @@ def archive(local_store, django_user_model, settings):
     officer = role_user(django_user_model, "archive_officer", "wang.fang")
     retention.register_build(actor=officer, batch=closed_batch(
         [due_record(title="社会保险登记证管理材料")], members=[officer]))
+    _appraisal_batch(django_user_model)
     return {"record": record, "member": member, "unit": unit, "batch": batch}
+
+
+def _appraisal_batch(django_user_model):
+    """An appraisal batch under way (retention), its group named in Chinese."""
+    from retention import services as retention
+    from tests.retention.factories import due_record
+
+    group = []
+    for username, last, first, post in (("jd.zhou", "周", "敏", "head"),
+                                        ("jd.sun", "孙", "丽", "business"),
+                                        ("jd.wu", "吴", "刚", "archivist")):
+        user = role_user(django_user_model, "appraisal_member", username)
+        user.last_name, user.first_name = last, first
+        user.save()
+        group.append((user, post, not group))
+    opener = role_user(django_user_model, "archive_officer", "jd.officer")
+    due_record(title="社会保险登记证核发材料")
+    opened = retention.appraisal_open(actor=opener, title="到期档案鉴定", due_by=dt.date(2026, 12, 1),
+                                      members=group)
+    retention.appraisal_submit(actor=opener, batch=opened)
 
 
 def role_user(django_user_model, role: str, username: str = ""):
@@ -151,6 +172,7 @@ def known_values(archive, user) -> set[str]:
     values.update(CoreDocument.objects.values_list("idempotency_key", flat=True))  # the client's
     values.update(CoreClient.objects.values_list("token_prefix", flat=True))
     values.update(AuditEvent.objects.values_list("actor_name", flat=True))
+    values.update(type(user).objects.values_list("username", flat=True))  # sign-in names are data
     values.update(Batch.objects.values_list("label", flat=True))
     values.update(["hexin", "correct-horse-42"])
     return {value for value in values if value}
