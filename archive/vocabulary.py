@@ -86,6 +86,8 @@ ACTIONS = {
     # ingest
     "batch_swept": _("remove empty ingest batch"),
     # core_callback_delivered, core_callback_gave_up: transitions (ingest/core/lifecycle.py)
+    # retention: supervised execution (retention/services/destruction_items.py)
+    "destruction_item_verified": _("destruction verified"),
 }
 
 
