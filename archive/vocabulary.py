@@ -107,6 +107,8 @@ ACTIONS = {
     "appraisal_items_remove": _("remove records from appraisal batch"),
     "appraisal_opinion": _("give appraisal opinion"),
     "appraisal_report_export": _("export appraisal report"),
+    # retention: supervised execution (retention/services/destruction_items.py)
+    "destruction_item_verified": _("destruction verified"),
 }
 
 

@@ -452,6 +452,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ingest.tasks.sweep_stuck_records",
         "schedule": 300,
     },
+    # Take up destruction items a killed worker or a long outage left queued.
+    "destruction-resume": {
+        "task": "retention.tasks.destruction_resume_task",
+        "schedule": env_int("DESTRUCTION_RESUME_INTERVAL_SECONDS", 300, minimum=30),
+    },
     # Index whatever the catalogue queued while the broker or search engine was down.
     "search-index-pending": {
         "task": "search.tasks.index_pending_task",

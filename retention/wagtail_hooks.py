@@ -16,7 +16,7 @@ from wagtail.permissions import register_permission_policy
 
 from catalog.admin_views import ReadOnlyModelViewSet, TransitionView, register_policies
 
-from .admin import batches, due, registers
+from .admin import batches, due, execution, registers
 from .admin import holds as hold_views
 from .admin.dashboard import DueListPanel, may_see_due_list
 from .admin.hold_forms import HoldPlaceForm
@@ -147,4 +147,6 @@ def retention_register_urls():
              name="retention_register_signatories"),
         path("retention/registers/<int:pk>/download/<str:fmt>/", registers.register_download,
              name="retention_register_download"),
+        path("retention/registers/<int:pk>/execute/", execution.register_execute,
+             name="retention_register_execute"),
     ]

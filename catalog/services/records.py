@@ -226,20 +226,21 @@ def record_transition(*, actor, record: Record, transition: str,
                                   details={"errors": errors or []}, **fields)
 
 
-def record_destroy(*, actor, record: Record, register) -> Record:
+def record_destroy(*, actor, record: Record, register, details: dict | None = None) -> Record:
     """Destroy ``record`` as an item of the destruction ``register`` that authorises it.
 
     The catalogue entry stays as a tombstone; the audit event names the
-    register (its label and id), and the counter's tombstone reads it from there.
-    Removing the stored files is the caller's business (storage is not the
-    catalogue's).
+    register (its label and id) beside ``details`` (what the destroying app
+    announces: supervisors, method, date), and the counter's tombstone reads it
+    from there. Removing the stored files is the caller's business (storage is
+    not the catalogue's).
     """
     if register is None or getattr(register, "pk", None) is None:
         raise CatalogError(_("a record is destroyed only under a saved destruction register"),
                            field="register", rule="required")
     meta = getattr(register, "_meta", None)
     return RECORD_LIFECYCLE.apply(record, "destroy", actor=actor, details={
-        "register": str(register), "register_id": register.pk,
+        **(details or {}), "register": str(register), "register_id": register.pk,
         "register_type": meta.label if meta else type(register).__name__})
 
 
