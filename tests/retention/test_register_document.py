@@ -43,8 +43,9 @@ def register(officer, approver, supervisors):
                           title=f"{1990}年{1 + i % 12}月社会保险费收款凭证（第{i + 1}册）")
                for i in range(45)]
     voucher = records[7]
+    batch = closed_batch(records)
     hold(voucher, kind=HoldKind.UNSETTLED, placed_by=officer, name="某公司欠缴社会保险费追缴未结")
-    (register,) = services.register_build(actor=officer, batch=closed_batch(records))
+    (register,) = services.register_build(actor=officer, batch=batch)
     services.register_signatories_set(actor=officer, register=register, unit_head="张伟",
                                       archives_head="李静", accounting_head="王强",
                                       handler="赵敏")
