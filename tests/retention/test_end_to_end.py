@@ -35,7 +35,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_due_records_are_appraised_registered_approved_filed_and_destroyed(
-        client, clerk, s3_store, officer, second_officer, appraisers, approver, supervisors):
+        client, clerk, s3_store, officer, second_officer, appraisers, approver,  # noqa: F811
+        supervisors):
     doomed = [stored_record(f"终了{n}", formed_on=dt.date(2009, 4, 1 + n)) for n in range(3)]
     extended = stored_record("延期保管", formed_on=dt.date(2009, 6, 1))
     assert {r.appraisal_due_on for r in [*doomed, extended]} == {dt.date(2020, 1, 1)}
