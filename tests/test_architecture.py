@@ -139,3 +139,18 @@ def test_application_code_writes_audit_events_through_audit_log():
     callers = [str(path.relative_to(ROOT)) for name, path in MODULES.items()
                if name != "archive.audit" and "audit_event_record" in path.read_text("utf-8")]
     assert callers == []
+
+
+def test_every_transactional_test_restores_the_migrated_data():
+    # A transactional test without serialized_rollback flushes the roles and the audit
+    # chain's head that migrations made, and every later test that needs them fails.
+    import re
+    from pathlib import Path
+
+    offenders = []
+    for path in Path(__file__).parent.rglob("test_*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.search(r"django_db\(.*transaction=True", line) and "serialized_rollback=True" \
+                    not in line:
+                offenders.append(f"{path.name}: {line.strip()}")
+    assert offenders == []

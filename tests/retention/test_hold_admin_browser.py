@@ -7,7 +7,7 @@ from tests.conftest import ARTIFACTS, sign_in, watch_problems
 from tests.retention.factories import due_record
 from tests.retention.holds import hold
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_listing_detail_and_release_pages(browser, live_server, officer):
