@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from archive.audit import audit_log
 from catalog.models import Category, Fonds, Record, RetentionPeriod, Stage
 from catalog.services import is_longer
 from kernel import clock
+from kernel.locks import xact_lock
 
 from .. import selectors
 from ..errors import RetentionError
@@ -41,7 +42,6 @@ MEMBERS_MIN = 3  # order No. 3 art. 11
 OPINION_CHUNK = 2000
 # Serialises the writers that take records into batches, so two officers opening
 # batches at once cannot both take the same record (pg_advisory_xact_lock key).
-_BATCHING_LOCK = 0x4A44  # "JD"
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def _need(actor, permission: str, message: str) -> None:
 
 
 def _lock_batching() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BATCHING_LOCK])
+    # Two officers taking the same records into two batches at once: one waits for the other.
+    xact_lock("appraisal_batching", "all")
 
 
 def _check_members(members: Sequence) -> list[GroupMember]:
