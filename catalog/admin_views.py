@@ -197,8 +197,10 @@ class TransitionView(View):
             raise PermissionDenied
         back = reverse(cls.inspect_url_name, args=[found.pk])
         if request.method != "POST":
+            state = getattr(found, f"get_{cls.workflow.state_field}_display")()
             return TemplateResponse(request, self.template_name, {
-                "object": found, "transition": transition, "back_url": back})
+                "object": found, "transition": transition, "back_url": back, "state": state,
+                "noun": found._meta.verbose_name})
         try:
             cls.service(actor=request.user, transition=name,
                         **{found._meta.model_name: found})

@@ -57,7 +57,6 @@ class BatchTransitionView(TransitionView):
     service = staticmethod(batches.batch_transition)
     inspect_url_name = "appraisalbatch:inspect"
     queryset_for = staticmethod(lambda user: AppraisalBatch.objects.all())
-    template_name = "retention/appraisal/transition_confirm.html"
 
 
 class AppraisalBatchViewSet(ReadOnlyModelViewSet):

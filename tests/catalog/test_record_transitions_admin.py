@@ -30,6 +30,7 @@ def test_taking_a_transition_asks_first_then_applies_and_audits(client, officer)
     url = f"/admin/record/transition/{record.pk}/process/"
     confirm = client.get(url)
     assert confirm.status_code == 200 and Record.objects.get(pk=record.pk).status == "failed"
+    assert "对本档案" in confirm.content.decode() and "It is now" not in confirm.content.decode()
     response = client.post(url)
     assert response.status_code == 302
     assert Record.objects.get(pk=record.pk).status == RecordStatus.PROCESSING
