@@ -127,19 +127,16 @@ def holds_visible_to(user) -> QuerySet[Hold]:
 
 
 def records_by_reference(references) -> tuple[list[Record], list[str]]:
-    """Return the records named by id or 档号 (a former 档号 too), and the references not found."""
-    from catalog.models import RecordCodeAlias
+    """Return the records named by id or 档号 (a former 档号 too, as the counter finds it), and
+    the references not found."""
+    from archive.counter.selectors import record_by_archive_code
 
     found, missing = {}, []
     for reference in dict.fromkeys(str(r).strip() for r in references if str(r).strip()):
         record = None
         if reference.isdigit():
             record = Record.objects.filter(pk=int(reference)).first()
-        if record is None:
-            record = Record.objects.filter(archive_code=reference).first()
-        if record is None:
-            alias = RecordCodeAlias.objects.filter(archive_code=reference).first()
-            record = alias.record if alias else None
+        record = record or record_by_archive_code(reference)
         if record is None:
             missing.append(reference)
         else:

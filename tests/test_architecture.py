@@ -8,6 +8,7 @@ stand at the top of their file.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,9 +145,6 @@ def test_application_code_writes_audit_events_through_audit_log():
 def test_every_transactional_test_restores_the_migrated_data():
     # A transactional test without serialized_rollback flushes the roles and the audit
     # chain's head that migrations made, and every later test that needs them fails.
-    import re
-    from pathlib import Path
-
     offenders = []
     for path in Path(__file__).parent.rglob("test_*.py"):
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -8,12 +8,14 @@ refresh never undoes (it reads the record's own, longer retention).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from archive.audit import audit_log
 from catalog.models import Record, RetentionPeriod
 from catalog.services import record_retention_extend
 from kernel import clock
@@ -101,11 +103,8 @@ def appraisal_report_export(*, actor, batch: AppraisalBatch, fmt: str) -> tuple[
     The report is drawn from the batch, which is never deleted, so it can be
     printed again at any time; each copy handed out is in the audit trail.
     """
-    import hashlib
-
-    from archive.audit import audit_log
-
     from ..reports import appraisal as reports
+
     if fmt not in reports.FORMATS:
         raise RetentionError(_("the report is printed as PDF or XLSX"), field="format",
                              rule="format")
